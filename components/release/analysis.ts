@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * The thresholds a step is judged by. Defaults are the deployment protocol's numbers
+ * (DESIGN.md): roll back on 3 consecutive failed health checks, an error rate above 5% or
+ * more than 50% above the stable baseline, or a P95 latency above 2x the baseline.
+ */
+export const AnalysisSchema = z
+    .object({
+        /** Seconds between two measurements while a step bakes. */
+        intervalSeconds: z.number().int().min(1).max(3600).default(30),
+        health: z
+            .object({
+                /** Consecutive failed health checks that fail the step (protocol: 3). */
+                consecutiveFailures: z.number().int().min(1).max(100).default(3),
+                intervalSeconds: z.number().int().min(1).max(600).default(10),
+                timeoutSeconds: z.number().int().min(1).max(120).default(5),
+            })
+            .strict()
+            .prefault({}),
+        errorRate: z
+            .object({
+                /** Absolute ceiling, as a fraction: 0.05 = 5%. */
+                max: z
+                    .number()
+                    .min(0, { error: "errorRate.max is a fraction between 0 and 1: 0.05 means 5%" })
+                    .max(1, { error: "errorRate.max is a fraction between 0 and 1: 0.05 means 5%" })
+                    .default(0.05),
+                /** Relative ceiling over the stable baseline: 0.5 = 50% above it. */
+                maxIncreaseOverBaseline: z.number().min(0).max(100).default(0.5),
+                /**
+                 * The relative rule only fires when the canary is also this much (absolute) above the
+                 * baseline, so 0.1% vs 0.2% on a few hundred requests does not roll a release back.
+                 */
+                minAbsoluteIncrease: z.number().min(0).max(1).default(0.01),
+            })
+            .strict()
+            .prefault({}),
+        latency: z
+            .object({
+                /** P95 of the candidate may be at most this multiple of the baseline's P95. */
+                p95MaxFactor: z
+                    .number()
+                    .gt(1, { error: "latency.p95MaxFactor must be above 1 (2 means twice the baseline)" })
+                    .default(2),
+                /** Optional absolute ceiling in milliseconds (the quality gate's 200 ms, say). */
+                p95MaxMs: z.number().positive().optional(),
+            })
+            .strict()
+            .prefault({}),
+        /** Fewer requests than this in a window makes the measurement inconclusive, not a pass. */
+        minRequests: z.number().int().min(1).default(20),
+        /** Consecutive inconclusive measurements that fail the step (as Argo's consecutiveErrorLimit). */
+        inconclusiveLimit: z.number().int().min(1).max(100).default(4),
+    })
+    .strict();
+
+export type AnalysisConfig = z.output<typeof AnalysisSchema>;
+export type AnalysisInput = z.input<typeof AnalysisSchema>;
+
+export const DEFAULT_ANALYSIS: AnalysisConfig = AnalysisSchema.parse({});

@@ -1,0 +1,13 @@
+// The pure release model: schemas, sizing and the step planner. No Pulumi engine, no cloud.
+export * from "./analysis";
+export * from "./artifact";
+export * from "./blue-green";
+export * from "./canary";
+export * from "./deploy-order";
+export * from "./errors";
+export * from "./planner";
+export * from "./release-state";
+export * from "./rolling";
+export * from "./service-spec";
+export * from "./sizing";
+export * from "./steps";
