@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# shipgate's developer entry point. Every subcommand first makes the machine ready
+# (idempotently: a second run takes seconds), then runs with the right environment.
+#
+#   ./dev.sh setup            install Node 22, npm dependencies, Debian packages, the Pulumi engine
+#   ./dev.sh demo             set up, then run the end-to-end demo on the local platform
+#   ./dev.sh test             set up, then run every test suite (what CI runs)
+#   ./dev.sh bench            set up, then run the benchmarks under bench/
+#   ./dev.sh run CMD [ARGS]   set up, then run CMD (e.g. `pulumi preview`) in shipgate's environment
+#   eval "$(./dev.sh env)"    put that environment into your own shell
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=${SHIPGATE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/shipgate}
+node_version=22.23.3
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+die() { local code=$1; shift; printf '[setup] error: %s\n' "$*" >&2; exit "$code"; }
+
+# Node 22 LTS: the machine's own node when it is 22.12+, else the real binary that the npm
+# registry ships as node-linux-<arch> (Node 20 is end of life and @pulumi/pulumi needs 22).
+ensure_node() {
+    if command -v node >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a===22&&b>=12?0:1)'; then
+        return
+    fi
+    local arch
+    case "$(uname -m)" in x86_64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) die 3 "no Node 22 build for $(uname -m): install Node 22 yourself" ;; esac
+    local dir="$cache/node-$node_version-$arch"
+    if [ ! -x "$dir/node_modules/node-linux-$arch/bin/node" ]; then
+        command -v npm >/dev/null || die 3 "npm is needed to fetch Node $node_version: install Node.js (any version) first"
+        say "installing Node $node_version from the npm registry"
+        npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund "node-linux-$arch@$node_version" >/dev/null
+    fi
+    export PATH="$dir/node_modules/node-linux-$arch/bin:$PATH"
+}
+
+# Installs npm dependencies when package-lock.json changed since the last install.
+ensure_npm() {
+    local dir=$1 stamp
+    stamp="$dir/node_modules/.shipgate-lock.sha"
+    local want
+    want=$(sha256sum "$dir/package-lock.json" | cut -c1-64)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        say "installing npm dependencies in ${dir#"$root"}/"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        echo "$want" >"$stamp"
+    fi
+}
+
+# Debian packages the local platform runs for real (router and metrics).
+ensure_debian() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return
+    local sudo=
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    say "installing Debian packages: ${missing[*]}"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+export_env() {
+    export PATH="$root/.shipgate/bin:$root/node_modules/.bin:$PATH"
+    # Offline by design: no update checks, no plugin downloads.
+    export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+    # The embedded default: a file:// backend inside the project and the passphrase secrets
+    # provider. Both yield to values you set yourself.
+    export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$root/.shipgate/state}"
+    if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+        export PULUMI_CONFIG_PASSPHRASE_FILE="$root/.shipgate/passphrase"
+    fi
+    mkdir -p "${PULUMI_BACKEND_URL#file://}" 2>/dev/null || true
+}
+
+setup() {
+    ensure_node
+    ensure_npm "$root"
+    "$root/engine/setup.sh"
+    mkdir -p "$root/.shipgate"
+    # A passphrase of this machine's own for the embedded backend's secrets (never committed).
+    [ -s "$root/.shipgate/passphrase" ] || (umask 077 && head -c 24 /dev/urandom | base64 >"$root/.shipgate/passphrase")
+    export_env
+}
+
+cmd=${1:-setup}
+shift || true
+case "$cmd" in
+    setup) setup ;;
+    env)
+        setup >&2
+        printf 'export PATH=%q\n' "$PATH"
+        for v in PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE_FILE; do
+            [ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+        done
+        ;;
+    test) setup && cd "$root" && exec npm test ;;
+    bench) setup && cd "$root" && exec npm run bench ;;
+    demo) setup && cd "$root" && exec npm run demo -- "$@" ;;
+    run) setup && exec "$@" ;;
+    *) die 2 "unknown command '$cmd': use setup, demo, test, bench, run or env" ;;
+esac
