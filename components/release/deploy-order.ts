@@ -5,10 +5,21 @@ import { InvalidInputError, InputProblem } from "./errors";
  * Ties keep the caller's order, so the result is stable. Unknown names and cycles are input
  * errors, reported all at once.
  */
-export function deployOrder(services: Readonly<Record<string, { readonly dependsOn: readonly string[] }>>, prefix = "services"): string[] {
+export function deployOrder(
+    services: Readonly<Record<string, { readonly dependsOn: readonly string[]; readonly links?: Readonly<Record<string, string>> }>>,
+    prefix = "services",
+): string[] {
     const names = Object.keys(services);
     const problems: InputProblem[] = [];
     for (const name of names) {
+        Object.entries(services[name].links ?? {}).forEach(([env, target]) => {
+            if (!(target in services) || target === name) {
+                problems.push({
+                    path: `${prefix}.${name}.links.${env}`,
+                    message: `"${target}" is not another service of this stack: link to one of ${names.filter((n) => n !== name).join(", ") || "(no other service)"}`,
+                });
+            }
+        });
         services[name].dependsOn.forEach((dep, i) => {
             if (!(dep in services)) {
                 problems.push({
@@ -40,7 +51,7 @@ export function deployOrder(services: Readonly<Record<string, { readonly depends
             ]);
         }
         state.set(name, "visiting");
-        for (const dep of services[name].dependsOn) {
+        for (const dep of dependenciesOf(services[name])) {
             visit(dep, [...trail, name]);
         }
         state.set(name, "done");
@@ -50,4 +61,9 @@ export function deployOrder(services: Readonly<Record<string, { readonly depends
         visit(name, []);
     }
     return order;
+}
+
+/** What a service waits for: its explicit dependsOn plus every service it links to. */
+export function dependenciesOf(service: { readonly dependsOn: readonly string[]; readonly links?: Readonly<Record<string, string>> }): string[] {
+    return [...new Set([...service.dependsOn, ...Object.values(service.links ?? {})])];
 }

@@ -57,6 +57,11 @@ export const ServiceSpecSchema = z
         secretEnv: z.record(EnvNameSchema, SecretRefSchema).default({}),
         /** Services this one is deployed after (the protocol: backend before frontend). */
         dependsOn: z.array(z.string().min(1)).default([]),
+        /**
+         * Environment variables that carry another service's endpoint on whatever platform runs
+         * the stack, e.g. {BACKEND_URL: backend}. A link is also a dependency.
+         */
+        links: z.record(EnvNameSchema, z.string().min(1)).default({}),
         release: ReleaseStateSchema,
     })
     .strict();
