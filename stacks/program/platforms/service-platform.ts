@@ -1,0 +1,11 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ShipgateService } from "../../../components/kubernetes";
+import { ServiceSpec } from "../../../components/release";
+
+/** What the program needs from a platform: one service component per spec. */
+export interface ServicePlatform {
+    readonly name: string;
+    /** Where the platform's own metrics answer, for the release engine's analysis (if it has any). */
+    readonly metrics?: { readonly prometheusUrl?: pulumi.Output<string>; readonly routerStatsUrl?: pulumi.Output<string> };
+    createService(name: string, spec: ServiceSpec, opts: pulumi.ComponentResourceOptions): ShipgateService;
+}

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { InputProblem, InvalidInputError, ServiceSpecSchema, deployOrder, problemsFromZod } from "../../components/release";
+import { KubernetesPlatformSchema } from "./platforms/kubernetes-config";
+import { LocalPlatformSchema } from "./platforms/local-config";
+
+/** The stages of the protocol; `development` is a laptop, and staging is never skipped. */
+export const EnvironmentSchema = z.enum(["development", "staging", "production"], {
+    error: (issue) => `unknown environment ${JSON.stringify(issue.input)}: use development, staging or production`,
+});
+export type Environment = z.output<typeof EnvironmentSchema>;
+
+export const PlatformSchema = z.enum(["local", "kubernetes"], {
+    error: (issue) => `unknown platform ${JSON.stringify(issue.input)}: use local or kubernetes`,
+});
+export type Platform = z.output<typeof PlatformSchema>;
+
+/** Service names become Kubernetes object names with suffixes (`-canary`, `-preview`), so keep room. */
+const ServiceNameSchema = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
+    error: "a service name is 1-40 lower-case letters, digits and '-', starting with a letter (it becomes part of resource names)",
+});
+
+export const ServicesSchema = z
+    .record(ServiceNameSchema, ServiceSpecSchema)
+    .refine((services) => Object.keys(services).length > 0, {
+        error: "no services: declare at least one under shipgate:services",
+    });
+
+/** Everything the program reads, one field per `shipgate:*` config key. */
+export const StackConfigSchema = z.object({
+    environment: EnvironmentSchema,
+    platform: PlatformSchema,
+    services: ServicesSchema,
+    kubernetes: KubernetesPlatformSchema.optional(),
+    local: LocalPlatformSchema.optional(),
+});
+
+export type StackConfig = z.output<typeof StackConfigSchema>;
+export type StackConfigInput = z.input<typeof StackConfigSchema>;
+
+/** The config key each field of StackConfig is read from, for messages a user can act on. */
+export const CONFIG_KEYS: Record<keyof StackConfigInput, string> = {
+    environment: "shipgate:environment",
+    platform: "shipgate:platform",
+    services: "shipgate:services",
+    kubernetes: "shipgate:kubernetes",
+    local: "shipgate:local",
+};
+
+/**
+ * Validates the raw `shipgate:*` values and returns the typed config plus the deploy order.
+ * Every problem is reported at once, each under the config key a user edits.
+ */
+export function validateStackConfig(raw: Record<string, unknown>): { config: StackConfig; order: string[] } {
+    const result = StackConfigSchema.safeParse(raw);
+    const problems: InputProblem[] = [];
+    if (!result.success) {
+        for (const issue of result.error.issues) {
+            const [field, ...rest] = issue.path;
+            const key = CONFIG_KEYS[field as keyof StackConfigInput] ?? String(field);
+            problems.push(...problemsFromZod(new z.ZodError([{ ...issue, path: rest }]), key));
+        }
+        throw new InvalidInputError("stack config", problems);
+    }
+    const config = result.data;
+    if (config.platform === "kubernetes" && !config.kubernetes) {
+        throw new InvalidInputError("stack config", [
+            {
+                path: CONFIG_KEYS.kubernetes,
+                message: "missing while shipgate:platform is kubernetes: set at least {namespace: <name>} (see README, \"Point the stacks at a cluster\")",
+            },
+        ]);
+    }
+    if (config.platform === "local") {
+        if (!config.local) {
+            throw new InvalidInputError("stack config", [
+                {
+                    path: CONFIG_KEYS.local,
+                    message: "missing while shipgate:platform is local: set routerStatsPort, prometheusPort and a port and run command per service (see Pulumi.staging.yaml)",
+                },
+            ]);
+        }
+        const missing = Object.keys(config.services).filter((name) => !(name in config.local!.services));
+        const extra = Object.keys(config.local.services).filter((name) => !(name in config.services));
+        if (missing.length || extra.length) {
+            throw new InvalidInputError("stack config", [
+                ...missing.map((name) => ({
+                    path: `${CONFIG_KEYS.local}.services.${name}`,
+                    message: `service ${name} has no local settings: add {port, run: {args: [<script>]}}`,
+                })),
+                ...extra.map((name) => ({
+                    path: `${CONFIG_KEYS.local}.services.${name}`,
+                    message: `there is no service ${name} in shipgate:services: remove it or declare the service`,
+                })),
+            ]);
+        }
+    }
+    const order = deployOrder(config.services, CONFIG_KEYS.services);
+    return { config, order };
+}

@@ -1,0 +1,20 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ShipgateService } from "../../components/kubernetes";
+
+/** The per-service stack output: what `shipgate status` and the promotion read back. */
+export function summarise(services: Readonly<Record<string, ShipgateService>>): Record<string, pulumi.Output<unknown>> {
+    return Object.fromEntries(
+        Object.entries(services).map(([name, svc]) => [
+            name,
+            pulumi.all([svc.strategy, svc.version, svc.tracks, svc.endpoint, svc.previewEndpoint]).apply(
+                ([strategy, version, tracks, endpoint, previewEndpoint]) => ({
+                    strategy,
+                    version,
+                    tracks,
+                    endpoint,
+                    previewEndpoint: previewEndpoint ?? null,
+                }),
+            ),
+        ]),
+    );
+}
