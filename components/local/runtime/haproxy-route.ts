@@ -1,0 +1,107 @@
+import { existsSync, rmSync } from "node:fs";
+import { writeFileAtomic } from "./atomic-write";
+import { adminAction, inMaintenance, serversState } from "./haproxy-admin";
+import {
+    CANDIDATE_SERVER,
+    RouteSpec,
+    backendName,
+    candidateBackendName,
+    candidateServer,
+    renderRoute,
+} from "./haproxy-config";
+import { HaproxyMaster, HaproxyPaths, reloadHaproxy, routeFile } from "./haproxy-control";
+import { serialize } from "./serialize";
+
+/** What HAProxy really does for a service, read back after every change (as Argo's VerifyWeight). */
+export interface LiveRoute {
+    /** Weight by server name; 0 for a server in maintenance. */
+    readonly weights: Record<string, number>;
+    /** Port by server name, for the servers that have a process. */
+    readonly ports: Record<string, number>;
+}
+
+/** Everything but ports and weights: a change here needs a reload, the rest goes through the runtime API. */
+export function structureOf(spec: RouteSpec): string {
+    return JSON.stringify({
+        service: spec.service,
+        bindPort: spec.bindPort,
+        previewPort: spec.previewPort,
+        servers: spec.servers.map((s) => s.name),
+        header: spec.header,
+        healthPath: spec.healthPath,
+        candidate: spec.candidate !== undefined,
+    });
+}
+
+async function setServer(paths: HaproxyPaths, backend: string, server: string, port: number | undefined, weight: number): Promise<void> {
+    const target = `${backend}/${server}`;
+    if (port === undefined) {
+        await adminAction(paths.socketPath, `set server ${target} state maint`);
+        await adminAction(paths.socketPath, `set weight ${target} 0`);
+        return;
+    }
+    await adminAction(paths.socketPath, `set server ${target} addr 127.0.0.1 port ${port}`);
+    await adminAction(paths.socketPath, `set weight ${target} ${weight}`);
+    await adminAction(paths.socketPath, `set server ${target} state ready`);
+}
+
+export async function readRoute(paths: HaproxyPaths, service: string): Promise<LiveRoute> {
+    const states = await serversState(paths.socketPath, backendName(service));
+    const weights: Record<string, number> = {};
+    const ports: Record<string, number> = {};
+    for (const s of states) {
+        const parked = inMaintenance(s);
+        weights[s.server] = parked ? 0 : s.weight;
+        if (!parked) {
+            ports[s.server] = s.port;
+        }
+    }
+    return { weights, ports };
+}
+
+/**
+ * Applies a service's route: the file first (so a restart keeps the weights), a reload only
+ * when the structure changed, then ports, weights and states through the runtime API, and
+ * finally a read-back that must match what was asked for.
+ */
+export function applyRoute(paths: HaproxyPaths, master: HaproxyMaster, spec: RouteSpec, previous?: RouteSpec): Promise<LiveRoute> {
+    return serialize(paths.dir, async () => {
+        const file = routeFile(paths, spec.service);
+        const needsReload = !previous || !existsSync(file) || structureOf(previous) !== structureOf(spec);
+        writeFileAtomic(file, renderRoute(spec));
+        if (needsReload) {
+            await reloadHaproxy(master, paths);
+        }
+        for (const server of spec.servers) {
+            await setServer(paths, backendName(spec.service), server.name, server.port, server.weight);
+        }
+        const candidate = candidateServer(spec);
+        await setServer(paths, candidateBackendName(spec.service), CANDIDATE_SERVER, candidate?.port, 1);
+
+        const live = await readRoute(paths, spec.service);
+        const wrong = spec.servers.filter((s) => {
+            const want = s.port === undefined ? 0 : s.weight;
+            return live.weights[s.name] !== want || (s.port !== undefined && live.ports[s.name] !== s.port);
+        });
+        if (wrong.length) {
+            throw new Error(
+                `HAProxy did not take the route of ${spec.service}: wanted ${JSON.stringify(spec.servers)}, reads back ${JSON.stringify(live)}`,
+            );
+        }
+        return live;
+    });
+}
+
+export function removeRoute(paths: HaproxyPaths, master: HaproxyMaster | undefined, service: string): Promise<void> {
+    return serialize(paths.dir, async () => {
+        const file = routeFile(paths, service);
+        if (!existsSync(file)) {
+            return;
+        }
+        rmSync(file);
+        if (master) {
+            // The router may already be gone (a destroy stops it last, a crash earlier): nothing to reload then.
+            await reloadHaproxy(master, paths).catch(() => undefined);
+        }
+    });
+}

@@ -1,0 +1,49 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { RouteSpec } from "../haproxy-config";
+import { HaproxyMaster, haproxyPaths } from "../haproxy-control";
+import { LiveRoute, applyRoute, readRoute, removeRoute } from "../haproxy-route";
+
+/** A service's frontend and weighted servers in the stack's router. */
+export interface HaproxyRouteInputs {
+    readonly dir: string;
+    readonly master: HaproxyMaster;
+    readonly spec: RouteSpec;
+}
+
+export interface HaproxyRouteOutputs extends HaproxyRouteInputs {
+    /** Weights and ports as HAProxy reports them, read back after each change and on refresh. */
+    readonly live: LiveRoute;
+}
+
+function desiredWeights(spec: RouteSpec): Record<string, number> {
+    return Object.fromEntries(spec.servers.map((s) => [s.name, s.port === undefined ? 0 : s.weight]));
+}
+
+export const provider: pulumi.dynamic.ResourceProvider = {
+    async diff(_id, olds: HaproxyRouteOutputs, news: HaproxyRouteInputs) {
+        const replaces = olds.spec.service !== news.spec.service || olds.dir !== news.dir ? ["spec.service"] : [];
+        const drifted = JSON.stringify(olds.live?.weights) !== JSON.stringify(desiredWeights(news.spec));
+        const changed =
+            JSON.stringify(olds.spec) !== JSON.stringify(news.spec) || JSON.stringify(olds.master) !== JSON.stringify(news.master) || drifted;
+        return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: true };
+    },
+
+    async create(inputs: HaproxyRouteInputs) {
+        const live = await applyRoute(haproxyPaths(inputs.dir), inputs.master, inputs.spec);
+        return { id: `${inputs.master.id}/${inputs.spec.service}`, outs: { ...inputs, live } };
+    },
+
+    async update(_id, olds: HaproxyRouteOutputs, news: HaproxyRouteInputs) {
+        const live = await applyRoute(haproxyPaths(news.dir), news.master, news.spec, olds.spec);
+        return { outs: { ...news, live } };
+    },
+
+    async read(id, props: HaproxyRouteOutputs) {
+        const live = await readRoute(haproxyPaths(props.dir), props.spec.service).catch(() => ({ weights: {}, ports: {} }));
+        return { id, props: { ...props, live } };
+    },
+
+    async delete(_id, props: HaproxyRouteOutputs) {
+        await removeRoute(haproxyPaths(props.dir), props.master, props.spec.service);
+    },
+};
