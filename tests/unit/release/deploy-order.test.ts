@@ -26,3 +26,19 @@ describe("deploy order", () => {
         );
     });
 });
+
+describe("links", () => {
+    it("makes a linked service a dependency", () => {
+        assert.deepEqual(
+            deployOrder({ frontend: { dependsOn: [], links: { BACKEND_URL: "backend" } }, backend: { dependsOn: [] } }),
+            ["backend", "frontend"],
+        );
+    });
+
+    it("names a link to a service that does not exist", () => {
+        assert.throws(
+            () => deployOrder({ frontend: { dependsOn: [], links: { BACKEND_URL: "api" } }, backend: { dependsOn: [] } }),
+            (err: unknown) => err instanceof InvalidInputError && /services\.frontend\.links\.BACKEND_URL: "api" is not another service/.test(err.message),
+        );
+    });
+});
