@@ -77,6 +77,10 @@ export_env() {
 setup() {
     ensure_node
     ensure_npm "$root"
+    # Policy packs carry their own dependencies (the engine runs each from its folder).
+    for lock in "$root"/policies/*/package-lock.json; do
+        [ -f "$lock" ] && ensure_npm "$(dirname "$lock")"
+    done
     "$root/engine/setup.sh"
     mkdir -p "$root/.shipgate"
     # A passphrase of this machine's own for the embedded backend's secrets (never committed).

@@ -8,7 +8,10 @@ import { readStackConfig } from "./read-config";
 import { summarise } from "./summary";
 
 const { config, order, secrets } = readStackConfig();
-const stack = defineStack(config, order, secrets, { projectRoot: path.resolve(__dirname, "../.."), stack: pulumi.getStack() });
+// Relative paths in config (state, rendered manifests, run.cwd) are relative to the project
+// folder, where Pulumi.yaml is, as Pulumi's own are.
+const projectRoot = pulumi.runtime.getRootDirectory() || path.resolve(__dirname, "../..");
+const stack = defineStack(config, order, secrets, { projectRoot, stack: pulumi.getStack() });
 
 export const environment = config.environment;
 export const platform = config.platform;
