@@ -107,7 +107,9 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
         const endpoint = `http://127.0.0.1:${resolved.port}`;
         this.strategy = pulumi.output(service.release.strategy);
         this.version = pulumi.output(liveArtifact(service.release).version);
-        this.endpoint = route.live.apply(() => endpoint);
+        // Known at preview, so linked services do not see a change; dependents wait for this
+        // component (and so for its route) through dependsOn.
+        this.endpoint = pulumi.output(endpoint);
         this.previewEndpoint = pulumi.output(plan.candidate && plan.tracks.find((t) => t.name === plan.candidate)?.artifact ? `http://127.0.0.1:${resolved.previewPort}` : undefined);
         this.prometheusUrl = platform.prometheusUrl;
         this.routerWeights = route.live.apply((live) => live.weights);

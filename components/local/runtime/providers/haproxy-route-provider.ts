@@ -21,6 +21,10 @@ function desiredWeights(spec: RouteSpec): Record<string, number> {
 
 export const provider: pulumi.dynamic.ResourceProvider = {
     async diff(_id, olds: HaproxyRouteOutputs, news: HaproxyRouteInputs) {
+        if (typeof news.spec !== "object" || typeof news.master !== "object") {
+            // A preview where the ports of new processes are not known yet: an update, surely.
+            return { changes: true, replaces: [], deleteBeforeReplace: true };
+        }
         const replaces = olds.spec.service !== news.spec.service || olds.dir !== news.dir ? ["spec.service"] : [];
         const drifted = JSON.stringify(olds.live?.weights) !== JSON.stringify(desiredWeights(news.spec));
         const changed =
