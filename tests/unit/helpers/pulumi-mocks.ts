@@ -9,6 +9,8 @@ export interface RecordedResource {
     /** False for component resources. */
     readonly custom: boolean;
     readonly provider?: string;
+    /** Names of the resources it explicitly depends on (`dependsOn`), as the engine receives them. */
+    readonly dependsOn: readonly string[];
 }
 
 export interface MockOptions {
@@ -23,16 +25,39 @@ export interface MockOptions {
 }
 
 const recorded: RecordedResource[] = [];
+/** Dependencies by `type::name`, taken from the registration request the mocks' callback does not show. */
+const requestedDependencies = new Map<string, string[]>();
+
+function captureDependencies(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+    if (MockMonitor.prototype.__shipgateCapturesDependencies) return;
+    const register = MockMonitor.prototype.registerResource;
+    MockMonitor.prototype.registerResource = function (req: any, callback: any) {
+        const urns: string[] = req.getDependenciesList();
+        requestedDependencies.set(`${req.getType()}::${req.getName()}`, urns.map((u) => u.slice(u.lastIndexOf("::") + 2)).sort());
+        return register.call(this, req, callback);
+    };
+    MockMonitor.prototype.__shipgateCapturesDependencies = true;
+}
 
 /**
  * Installs Pulumi mocks that record every registered resource. Call it (and await it) before
  * importing the module under test: a stack program creates its resources as it loads.
  */
 export async function installMocks(options: MockOptions = {}): Promise<void> {
+    captureDependencies();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom !== false, provider: args.provider });
+                recorded.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs,
+                    custom: args.custom !== false,
+                    provider: args.provider,
+                    dependsOn: requestedDependencies.get(`${args.type}::${args.name}`) ?? [],
+                });
                 const extra = options.outputs?.(args) ?? {};
                 return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...extra } };
             },
