@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/** One track or color, as the program exports it (components/contract.ts TrackStatus). */
+export const TrackOutputSchema = z.object({
+    version: z.string(),
+    image: z.string(),
+    replicas: z.number(),
+    weight: z.number(),
+    endpoint: z.string(),
+});
+
+export const ServiceOutputSchema = z.object({
+    strategy: z.enum(["canary", "blueGreen", "rolling"]),
+    version: z.string(),
+    tracks: z.record(z.string(), TrackOutputSchema),
+    endpoint: z.string(),
+    previewEndpoint: z.string().nullable(),
+});
+
+/** The stack outputs the automation reads (stacks/program/index.ts exports them). */
+export const StackOutputsSchema = z.object({
+    environment: z.string(),
+    platform: z.string(),
+    deployOrder: z.array(z.string()),
+    services: z.record(z.string(), ServiceOutputSchema),
+    metrics: z.object({ prometheusUrl: z.string().optional(), routerStatsUrl: z.string().optional() }).default({}),
+});
+
+export type TrackOutput = z.output<typeof TrackOutputSchema>;
+export type ServiceOutput = z.output<typeof ServiceOutputSchema>;
+export type StackOutputs = z.output<typeof StackOutputsSchema>;
+
+/** Parses `stack.outputs()` (values wrapped as {value, secret}). */
+export function parseStackOutputs(raw: Record<string, { value: unknown }>): StackOutputs {
+    const plain = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
+    const result = StackOutputsSchema.safeParse(plain);
+    if (!result.success) {
+        throw new Error(`the stack's outputs are not what shipgate's program exports (was it deployed with another program?): ${z.prettifyError(result.error)}`);
+    }
+    return result.data;
+}
