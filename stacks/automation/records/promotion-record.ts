@@ -1,0 +1,115 @@
+import { z } from "zod";
+
+/**
+ * What one `shipgate promote` or `shipgate rollback` run did, as the deployment log keeps it
+ * (one JSON object per line) and as the report and the DORA metrics read it. The runner fills
+ * it as it goes, so a run cut short still leaves an honest record.
+ */
+
+export const RunResultSchema = z.enum([
+    "succeeded", // every stage on the new version
+    "rolled-back", // a check failed or the run was interrupted; the touched stages are back on their last good release
+    "refused", // a gate or bad input stopped it before anything changed
+    "rollback-failed", // the rollback could not restore the last good release: a human is needed
+    "failed", // an error before anything changed
+]);
+export type RunResult = z.output<typeof RunResultSchema>;
+
+export const GateResultSchema = z.object({
+    stage: z.string().optional(),
+    gate: z.string(),
+    outcome: z.enum(["pass", "warn", "fail"]),
+    detail: z.string(),
+});
+export type GateResult = z.output<typeof GateResultSchema>;
+
+/** Figures of a step's verification, flattened for the log and the report. */
+export const VerificationSummarySchema = z.object({
+    kind: z.enum(["analysis", "preview", "health", "none"]),
+    outcome: z.enum(["pass", "fail", "aborted", "skipped"]),
+    reason: z.string(),
+    healthColor: z.enum(["GREEN", "YELLOW", "RED"]).optional(),
+    /** The last measurement of the candidate and its baseline, with the thresholds they were judged by. */
+    candidate: z.object({ requests: z.number(), errors: z.number(), errorRate: z.number().optional(), p95Ms: z.number().optional() }).optional(),
+    baseline: z.object({ label: z.string(), requests: z.number(), errors: z.number(), errorRate: z.number().optional(), p95Ms: z.number().optional() }).optional(),
+    checks: z.array(z.object({ name: z.string(), outcome: z.string(), value: z.string().optional(), threshold: z.string().optional(), detail: z.string() })).default([]),
+    measurements: z.number().default(0),
+    healthChecks: z.number().default(0),
+    durationMs: z.number(),
+});
+export type VerificationSummary = z.output<typeof VerificationSummarySchema>;
+
+export const StepRecordSchema = z.object({
+    stage: z.string(),
+    service: z.string(),
+    index: z.number(),
+    kind: z.string(),
+    summary: z.string(),
+    /** Traffic split after the step, by track or color. */
+    traffic: z.record(z.string(), z.number()),
+    /** Weights read back from the platform's router after the up (absent where the platform has none to read). */
+    routerWeights: z.record(z.string(), z.number()).optional(),
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+    /** Wall time of the engine's up. */
+    engineMs: z.number().optional(),
+    /** Time the automation added around the up (config write, read-back, hooks), without the bake. */
+    overheadMs: z.number().optional(),
+    verification: VerificationSummarySchema.optional(),
+    result: z.enum(["succeeded", "failed", "aborted"]),
+    error: z.string().optional(),
+});
+export type StepRecord = z.output<typeof StepRecordSchema>;
+
+export const RollbackRecordSchema = z.object({
+    stage: z.string(),
+    reason: z.string(),
+    startedAt: z.string(),
+    /** When traffic was back on the last good release (the first restore step's up finished). */
+    trafficRestoredAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    steps: z.array(StepRecordSchema),
+    result: z.enum(["succeeded", "failed"]),
+    error: z.string().optional(),
+});
+export type RollbackRecord = z.output<typeof RollbackRecordSchema>;
+
+export const ServiceVersionsSchema = z.object({
+    stage: z.string(),
+    service: z.string(),
+    strategy: z.string(),
+    /** The last good release before the run. */
+    from: z.string(),
+    /** What the run set out to release. */
+    to: z.string(),
+    /** What serves the majority of traffic when the run ended. */
+    final: z.string().optional(),
+});
+
+export const PromotionRecordSchema = z.object({
+    id: z.string(),
+    kind: z.enum(["promote", "rollback"]),
+    version: z.string(),
+    image: z.string().optional(),
+    services: z.array(z.string()),
+    stages: z.array(z.string()),
+    versions: z.array(ServiceVersionsSchema),
+    approvers: z.array(z.string()).default([]),
+    gitCommit: z.string().optional(),
+    /** When the change was committed, for lead time. */
+    committedAt: z.string().optional(),
+    hotfixReason: z.string().optional(),
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+    result: RunResultSchema,
+    gates: z.array(GateResultSchema).default([]),
+    steps: z.array(StepRecordSchema).default([]),
+    rollback: RollbackRecordSchema.optional(),
+    error: z.string().optional(),
+    /** The health color per service and stage at the end (GREEN/YELLOW/RED). */
+    health: z.record(z.string(), z.enum(["GREEN", "YELLOW", "RED"])).default({}),
+    hooks: z.array(z.object({ point: z.string(), name: z.string(), outcome: z.enum(["pass", "fail"]), durationMs: z.number(), detail: z.string() })).default([]),
+});
+export type PromotionRecord = z.output<typeof PromotionRecordSchema>;
+export type PromotionRecordInput = z.input<typeof PromotionRecordSchema>;
