@@ -33,4 +33,10 @@ export interface ShipgateService extends pulumi.ComponentResource {
      * to verify before it gets traffic; undefined otherwise.
      */
     readonly previewEndpoint: pulumi.Output<string | undefined>;
+    /**
+     * The weights the platform's router reports after the update, read back from it (as Argo
+     * Rollouts' VerifyWeight), where the platform can tell; the release engine compares them
+     * with the step's traffic split.
+     */
+    readonly routerWeights?: pulumi.Output<Record<string, number>>;
 }

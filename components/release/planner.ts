@@ -246,3 +246,21 @@ function dedupe(current: ReleaseState, states: ReleaseState[]): ReleaseState[] {
 function number(drafts: Draft[]): PlannedStep[] {
     return drafts.map((d, i) => ({ ...d, index: i + 1 }));
 }
+
+/**
+ * The settled state of `state`'s service running `artifact`: the target of a rollback to a
+ * named earlier release. Blue-green reuses a color that already runs the artifact, else the
+ * idle one, so `planRollback` can bring it up before moving traffic.
+ */
+export function settledAt(state: ReleaseState, artifact: Artifact): ReleaseState {
+    switch (state.strategy) {
+        case "canary":
+            return revalidate({ ...state, stable: artifact, canary: undefined, weight: 0 });
+        case "blueGreen": {
+            const color = (["blue", "green"] as const).find((c) => sameArtifact(state[c], artifact)) ?? otherColor(state.active);
+            return revalidate({ ...state, [color]: artifact, active: color, idleScaledDown: false });
+        }
+        case "rolling":
+            return revalidate({ ...state, current: artifact });
+    }
+}

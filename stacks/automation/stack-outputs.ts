@@ -15,6 +15,8 @@ export const ServiceOutputSchema = z.object({
     tracks: z.record(z.string(), TrackOutputSchema),
     endpoint: z.string(),
     previewEndpoint: z.string().nullable(),
+    /** Weights read back from the router, where the platform reports them. */
+    routerWeights: z.record(z.string(), z.number()).optional(),
 });
 
 /** The stack outputs the automation reads (stacks/program/index.ts exports them). */

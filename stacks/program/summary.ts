@@ -6,13 +6,14 @@ export function summarise(services: Readonly<Record<string, ShipgateService>>): 
     return Object.fromEntries(
         Object.entries(services).map(([name, svc]) => [
             name,
-            pulumi.all([svc.strategy, svc.version, svc.tracks, svc.endpoint, svc.previewEndpoint]).apply(
-                ([strategy, version, tracks, endpoint, previewEndpoint]) => ({
+            pulumi.all([svc.strategy, svc.version, svc.tracks, svc.endpoint, svc.previewEndpoint, svc.routerWeights]).apply(
+                ([strategy, version, tracks, endpoint, previewEndpoint, routerWeights]) => ({
                     strategy,
                     version,
                     tracks,
                     endpoint,
                     previewEndpoint: previewEndpoint ?? null,
+                    ...(routerWeights ? { routerWeights } : {}),
                 }),
             ),
         ]),

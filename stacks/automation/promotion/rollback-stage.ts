@@ -1,0 +1,104 @@
+import { PlannedStep, ReleaseState, planRollback, trafficSplit } from "../../../components/release";
+import { HookContext, Hooks } from "../hooks/hook-types";
+import { PromotionRecord, RollbackRecord, StepRecord } from "../records/promotion-record";
+import { StackDriver } from "../stack-driver";
+import { StackOutputs } from "../stack-outputs";
+import { PromotionListener } from "./promotion-events";
+import { StepVerifier } from "./step-verifier";
+
+/** A service the run changed in the failing stage, and what it ran before. */
+export interface RollbackTarget {
+    readonly service: string;
+    readonly lastGood: ReleaseState;
+    readonly healthPath: string;
+}
+
+export interface RollbackStageArgs {
+    readonly stage: string;
+    readonly environment: string;
+    readonly driver: StackDriver;
+    readonly targets: readonly RollbackTarget[];
+    readonly reason: string;
+    readonly failedAt: Date;
+    readonly verifier: StepVerifier;
+    readonly hooks: Hooks;
+    readonly hookContext: HookContext;
+    readonly listener: PromotionListener;
+    now(): Date;
+    /** Where hook outcomes go. */
+    readonly record: Pick<PromotionRecord, "hooks">;
+}
+
+/**
+ * Puts a stage back on its last good release: first, for every service (last deployed first),
+ * the state that moves traffic onto an artifact that is already running; then the states that
+ * clean up; then the live endpoints must be healthy; then the onRollback hooks (a down
+ * migration). Runs to the end even if the promotion was interrupted: an interruption is what
+ * it answers. Any failure here is reported, never hidden.
+ */
+export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: RollbackRecord }> {
+    const record: RollbackRecord = {
+        stage: args.stage,
+        reason: args.reason,
+        failedAt: args.failedAt.toISOString(),
+        startedAt: args.now().toISOString(),
+        steps: [],
+        result: "failed",
+    };
+    args.listener({ type: "rollback-start", stage: args.stage, reason: args.reason });
+    const targets = [...args.targets].reverse();
+    try {
+        const plans = targets.map((t) => ({ target: t, states: planRollback(args.driver.release(t.service), t.lastGood) }));
+        let outputs: StackOutputs | undefined;
+        const apply = async (service: string, step: PlannedStep) => {
+            const stepRecord: StepRecord = {
+                stage: args.stage,
+                service,
+                index: step.index,
+                kind: step.kind,
+                summary: step.summary,
+                traffic: trafficSplit(step.state),
+                startedAt: args.now().toISOString(),
+                result: "failed",
+            };
+            record.steps.push(stepRecord);
+            const applied = await args.driver.apply(service, step.state, { message: `shipgate rollback: ${service} ${step.summary}` });
+            outputs = applied.outputs;
+            stepRecord.engineMs = applied.engineMs;
+            stepRecord.routerWeights = applied.outputs.services[service]?.routerWeights;
+            stepRecord.result = "succeeded";
+            stepRecord.finishedAt = args.now().toISOString();
+            args.listener({ type: "rollback-step", stage: args.stage, service, summary: step.summary, engineMs: applied.engineMs });
+        };
+        // Traffic first, for every service; then the clean-up states.
+        for (const { target, states } of plans) {
+            if (states.length) await apply(target.service, states[0]);
+        }
+        record.trafficRestoredAt = args.now().toISOString();
+        args.listener({ type: "traffic-restored", stage: args.stage, afterMs: Date.parse(record.trafficRestoredAt) - args.failedAt.getTime() });
+        for (const { target, states } of plans) {
+            for (const step of states.slice(1)) await apply(target.service, step);
+        }
+        outputs ??= await args.driver.outputs();
+        for (const target of targets) {
+            const verification = await args.verifier.verify({
+                stage: args.stage,
+                service: target.service,
+                step: { index: 0, kind: "restore", summary: "the last good release is healthy", state: target.lastGood, verify: "health", bakeSeconds: 0, waitSeconds: 0 },
+                healthPath: target.healthPath,
+                outputs,
+            });
+            if (verification.outcome !== "pass") {
+                throw new Error(`${target.service} is back on its last good release but not healthy: ${verification.reason}`);
+            }
+        }
+        const outcomes = await args.hooks.run("onRollback", args.hookContext);
+        args.record.hooks.push(...outcomes);
+        record.result = "succeeded";
+    } catch (err) {
+        record.error = (err as Error).message.split("\n")[0];
+    } finally {
+        record.finishedAt = args.now().toISOString();
+    }
+    return { record };
+}

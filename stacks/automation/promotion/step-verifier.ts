@@ -1,0 +1,187 @@
+import { AnalysisConfig, PlannedStep, otherColor } from "../../../components/release";
+import { VerificationSummary } from "../records/promotion-record";
+import { StackOutputs } from "../stack-outputs";
+import {
+    AnalysisEvent,
+    AnalysisResult,
+    HealthMonitor,
+    HealthResult,
+    Measurement,
+    MetricSource,
+    checkHealth,
+    errorRate,
+    runAnalysis,
+    worstHealth,
+} from "../verify";
+
+export interface VerifyStepContext {
+    readonly stage: string;
+    readonly service: string;
+    readonly step: PlannedStep;
+    readonly healthPath: string;
+    readonly outputs: StackOutputs;
+    /** For a blue-green switch or a rolling update: the live version's figures measured just before it. */
+    readonly baseline?: { readonly label: string; readonly measurement: Measurement };
+    readonly signal?: AbortSignal;
+    readonly onEvent?: (event: AnalysisEvent) => void;
+}
+
+/** Checks one applied step; the runner fails the step on anything but "pass". */
+export interface StepVerifier {
+    verify(context: VerifyStepContext): Promise<VerificationSummary>;
+    /**
+     * Measures the track that serves traffic now, as the baseline of a step that will replace
+     * it (a blue-green switch, a rolling update); undefined when there is no source or no answer.
+     */
+    measureBaseline(
+        stage: string,
+        service: string,
+        track: string,
+        analysis: AnalysisConfig,
+        outputs: StackOutputs,
+        signal?: AbortSignal,
+    ): Promise<{ label: string; measurement: Measurement } | undefined>;
+}
+
+export interface EngineVerifierOptions {
+    /** The metric source of a stage (its Prometheus, from its settings or outputs); undefined = health only. */
+    readonly sourceFor: (stage: string, outputs: StackOutputs) => MetricSource | undefined;
+    /** How long a health wait may take after an up before the step fails. */
+    readonly healthTimeoutSeconds: number;
+    readonly checkHealth?: typeof checkHealth;
+    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const healthUrl = (endpoint: string, path: string) => `${endpoint.replace(/\/$/, "")}${path}`;
+
+/**
+ * The verification the release engine runs after each `up`, per the step's kind: the full
+ * analysis (health + metrics against the baseline, for the bake time), health of the idle
+ * color through the preview endpoint, or health of the live endpoint until GREEN.
+ */
+export class EngineStepVerifier implements StepVerifier {
+    constructor(private readonly options: EngineVerifierOptions) {}
+
+    async verify(context: VerifyStepContext): Promise<VerificationSummary> {
+        const { step, outputs, service, healthPath } = context;
+        const svc = outputs.services[service];
+        if (!svc) {
+            return fail("none", `the stack's outputs have no service ${service}`, 0);
+        }
+        const state = step.state;
+        switch (step.verify) {
+            case "none":
+                return { kind: "none", outcome: "skipped", reason: "nothing to verify for this step", checks: [], measurements: 0, healthChecks: 0, durationMs: 0 };
+            case "preview": {
+                const urls = [svc.previewEndpoint, state.strategy === "blueGreen" ? svc.tracks[otherColor(state.active)]?.endpoint : undefined]
+                    .filter((u): u is string => Boolean(u))
+                    .map((u) => healthUrl(u, healthPath));
+                return this.waitHealthy("preview", urls, state.analysis, context.signal);
+            }
+            case "health": {
+                const urls = [svc.endpoint, state.strategy === "canary" ? svc.tracks.stable?.endpoint : undefined]
+                    .filter((u): u is string => Boolean(u))
+                    .map((u) => healthUrl(u, healthPath));
+                return this.waitHealthy("health", urls, state.analysis, context.signal);
+            }
+            case "analysis": {
+                const candidate = state.strategy === "canary" ? "canary" : state.strategy === "blueGreen" ? state.active : "current";
+                const track = svc.tracks[candidate];
+                const urls = [track?.endpoint, state.strategy === "blueGreen" ? svc.endpoint : undefined]
+                    .filter((u): u is string => Boolean(u))
+                    .map((u) => healthUrl(u, healthPath));
+                const result = await runAnalysis({
+                    analysis: state.analysis,
+                    bakeSeconds: step.bakeSeconds,
+                    service,
+                    candidateTrack: candidate,
+                    baseline:
+                        state.strategy === "canary"
+                            ? { track: "stable" }
+                            : context.baseline
+                              ? { measurement: context.baseline.measurement, label: context.baseline.label }
+                              : undefined,
+                    source: this.options.sourceFor(context.stage, outputs),
+                    healthUrls: urls,
+                    signal: context.signal,
+                    onEvent: context.onEvent,
+                    checkHealth: this.options.checkHealth,
+                    sleep: this.options.sleep,
+                });
+                return summarise(result);
+            }
+        }
+    }
+
+    async measureBaseline(stage: string, service: string, track: string, analysis: AnalysisConfig, outputs: StackOutputs, signal?: AbortSignal) {
+        const source = this.options.sourceFor(stage, outputs);
+        if (!source) return undefined;
+        try {
+            const measurement = await source.measure({ service, track, windowSeconds: analysis.intervalSeconds }, signal);
+            return { label: `${track} before the change`, measurement };
+        } catch {
+            // No baseline: the step is judged by the absolute thresholds only (the judge says so).
+            return undefined;
+        }
+    }
+
+    /** Health checks every health interval until every URL is GREEN or YELLOW; RED N times in a row, or the timeout, fails. */
+    private async waitHealthy(kind: "preview" | "health", urls: string[], analysis: AnalysisConfig, signal?: AbortSignal): Promise<VerificationSummary> {
+        const started = Date.now();
+        if (!urls.length) return fail(kind, "no endpoint to check", 0);
+        const monitor = new HealthMonitor(analysis.health.consecutiveFailures);
+        const check = this.options.checkHealth ?? checkHealth;
+        const sleep = this.options.sleep ?? ((ms: number, s?: AbortSignal) => new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, ms);
+            s?.addEventListener("abort", () => { clearTimeout(t); reject(s.reason); }, { once: true });
+        }));
+        const deadline = started + this.options.healthTimeoutSeconds * 1000;
+        let rounds = 0;
+        for (;;) {
+            const results: HealthResult[] = await Promise.all(urls.map((u) => check(u, { timeoutMs: analysis.health.timeoutSeconds * 1000, signal })));
+            rounds++;
+            const state = monitor.record(results);
+            const worst = worstHealth(results);
+            if (worst.color !== "RED") {
+                return { kind, outcome: "pass", reason: `${worst.color}: ${urls.join(", ")} healthy`, healthColor: worst.color, checks: [], measurements: 0, healthChecks: rounds, durationMs: Date.now() - started };
+            }
+            if (state.failed || Date.now() > deadline) {
+                const why = state.failed ? `${state.consecutiveFailures} consecutive failed health checks` : `not healthy within ${this.options.healthTimeoutSeconds}s`;
+                return { kind, outcome: "fail", reason: `${why}: ${worst.url} ${worst.reason ?? "RED"}`, healthColor: "RED", checks: [], measurements: 0, healthChecks: rounds, durationMs: Date.now() - started };
+            }
+            await sleep(analysis.health.intervalSeconds * 1000, signal);
+        }
+    }
+}
+
+function fail(kind: VerificationSummary["kind"], reason: string, durationMs: number): VerificationSummary {
+    return { kind, outcome: "fail", reason, checks: [], measurements: 0, healthChecks: 0, durationMs };
+}
+
+function figures(m: Measurement | undefined) {
+    return m ? { requests: m.requests, errors: m.errors, errorRate: errorRate(m), p95Ms: m.p95Ms } : undefined;
+}
+
+/** Flattens an analysis run into the record's summary (the last round decides, every figure kept). */
+export function summarise(result: AnalysisResult): VerificationSummary {
+    const last = result.measurements[result.measurements.length - 1];
+    const baseline = figures(last?.baseline ?? result.lastVerdict?.baseline);
+    return {
+        kind: "analysis",
+        outcome: result.outcome,
+        reason: result.reason,
+        healthColor: result.lastHealthColor,
+        candidate: figures(last?.candidate ?? result.lastVerdict?.candidate),
+        baseline: baseline ? { label: result.baselineLabel ?? "baseline", ...baseline } : undefined,
+        checks: (result.lastVerdict?.checks ?? []).map((c) => ({
+            name: c.name,
+            outcome: c.outcome,
+            value: c.value === undefined ? undefined : String(c.value),
+            threshold: c.threshold === undefined ? undefined : String(c.threshold),
+            detail: c.detail,
+        })),
+        measurements: result.measurements.length,
+        healthChecks: result.health.length,
+        durationMs: result.durationMs,
+    };
+}
