@@ -1,0 +1,26 @@
+// Verification for the release engine: health checks, metric sources, the judge, one step's analysis run.
+export { runAnalysis, systemClock, systemSleep } from "./analysis-run";
+export type {
+    AnalysisEvent,
+    AnalysisResult,
+    AnalysisRunOptions,
+    BaselineSpec,
+    Clock,
+    FailureCause,
+    HealthRound,
+    MeasurementRound,
+    Sleep,
+} from "./analysis-run";
+export { count, ms, percent, points } from "./format";
+export { HealthCheckSchema, HealthChecksSchema, checkHealth, classifyHealth, healthProblems } from "./health-check";
+export type { CheckHealthOptions, HealthCheck, HealthClassification, HealthColor, HealthResult, HealthStatus } from "./health-check";
+export { HealthMonitor, worstHealth } from "./health-monitor";
+export type { HealthMonitorState } from "./health-monitor";
+export { HttpJsonAnswerSchema, HttpJsonSource, HttpJsonSourceSchema } from "./http-json-source";
+export type { HttpJsonSourceConfig, HttpJsonSourceInput } from "./http-json-source";
+export { inconclusiveVerdict, judge } from "./judge";
+export type { Check, CheckName, CheckOutcome, JudgeLabels, Verdict, VerdictOutcome } from "./judge";
+export { MetricSourceError, errorRate } from "./metric-source";
+export type { Measurement, MetricQuery, MetricSource } from "./metric-source";
+export { PrometheusSource, PrometheusSourceSchema, parsePromValue, prometheusQueries, promString } from "./prometheus-source";
+export type { PrometheusQueries, PrometheusSourceConfig, PrometheusSourceInput } from "./prometheus-source";
