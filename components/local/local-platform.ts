@@ -25,20 +25,26 @@ export class LocalPlatform extends pulumi.ComponentResource {
     public readonly prometheusUrl: pulumi.Output<string>;
     public readonly stack: string;
     public readonly stateDir: string;
+    /**
+     * Starts every process marker of this stack: the stack's name and its state folder, so two
+     * projects with a stack of the same name on one machine never mistake each other's processes.
+     */
+    public readonly markerPrefix: string;
 
     constructor(name: string, args: LocalPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("shipgate:local:Platform", name, args, opts);
         this.stack = args.stack;
         this.stateDir = args.stateDir;
+        this.markerPrefix = `${args.stack}@${args.stateDir}`;
         this.router = new HaproxyInstance(
             `${name}-router`,
-            { marker: `${args.stack}/router`, dir: path.join(args.stateDir, "haproxy"), statsPort: args.routerStatsPort },
+            { marker: `${this.markerPrefix}/router`, dir: path.join(args.stateDir, "haproxy"), statsPort: args.routerStatsPort },
             { parent: this },
         );
         this.prometheus = new PrometheusServer(
             `${name}-prometheus`,
             {
-                marker: `${args.stack}/prometheus`,
+                marker: `${this.markerPrefix}/prometheus`,
                 dir: path.join(args.stateDir, "prometheus"),
                 port: args.prometheusPort,
                 scrapeIntervalSeconds: args.scrapeIntervalSeconds ?? 2,

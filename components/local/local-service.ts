@@ -62,7 +62,7 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
             processes[track.name] = new LocalProcess(
                 `${name}-${track.name}`,
                 {
-                    marker: `${platform.stack}/${name}/${track.name}`,
+                    marker: `${platform.markerPrefix}/${name}/${track.name}`,
                     command: run.command === "node" ? process.execPath : run.command,
                     args: run.args,
                     env: hasSecrets ? pulumi.secret(env) : env,

@@ -2,6 +2,10 @@ import { Command, CommanderError, Option } from "commander";
 import { ExitCode } from "../automation/exit-codes";
 import { logFormatOption } from "./commands/common";
 import { promoteCommand } from "./commands/promote-command";
+import { historyCommand } from "./commands/history-command";
+import { metricsCommand } from "./commands/metrics-command";
+import { rollbackCommand } from "./commands/rollback-command";
+import { statusCommand } from "./commands/status-command";
 
 /** `shipgate`: the command line CI calls. Exit codes: see README ("Exit codes"). */
 export function program(): Command {
@@ -14,6 +18,10 @@ export function program(): Command {
         .showHelpAfterError()
         .exitOverride();
     cli.addCommand(promoteCommand());
+    cli.addCommand(rollbackCommand());
+    cli.addCommand(statusCommand());
+    cli.addCommand(historyCommand());
+    cli.addCommand(metricsCommand());
     for (const sub of cli.commands) sub.exitOverride();
     return cli;
 }

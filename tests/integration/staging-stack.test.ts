@@ -9,11 +9,14 @@ describe("staging stack through the real engine", function () {
     let project: TestProject;
     let stack: Stack;
     let config: Record<string, any>;
+    /** The marker prefix of this project's staging processes (see LocalPlatform.markerPrefix). */
+    let markers: string;
 
     before(async () => {
         project = await createTestProject();
         config = relocateLocalPlatform(shippedStackConfig("staging"), BASE);
         stack = await project.stack("staging", config);
+        markers = `staging@${project.dir}/.shipgate/local/staging`;
     });
 
     after(async () => project?.cleanup());
@@ -21,7 +24,7 @@ describe("staging stack through the real engine", function () {
     it("previews every resource of both services without touching the machine", async () => {
         const preview = await stack.preview({ color: "never" });
         assert.equal(preview.changeSummary.create, 12);
-        assert.equal(shipgateProcesses("staging/").length, 0, "a preview starts nothing");
+        assert.equal(shipgateProcesses(markers).length, 0, "a preview starts nothing");
     });
 
     it("ups to two services answering through the router, each on the blue color", async () => {
@@ -39,11 +42,11 @@ describe("staging stack through the real engine", function () {
         assert.match(await page.text(), /shop 1\.0\.0.*backend 1\.0\.0/s, "the frontend reaches the backend through its link");
         const health = (await (await fetch(`${services.backend.endpoint}/health`)).json()) as { status: string };
         assert.equal(health.status, "ok");
-        assert.deepEqual([...new Set(shipgateProcesses("staging/").map((p) => p.marker))].sort(), [
-            "staging/backend/blue",
-            "staging/frontend/blue",
-            "staging/prometheus",
-            "staging/router",
+        assert.deepEqual([...new Set(shipgateProcesses(markers).map((p) => p.marker.slice(markers.length)))].sort(), [
+            "/backend/blue",
+            "/frontend/blue",
+            "/prometheus",
+            "/router",
         ]);
     });
 
@@ -72,7 +75,7 @@ describe("staging stack through the real engine", function () {
         assert.ok(before.has(BASE + 10));
         const result = await stack.destroy({ color: "never" });
         assert.equal(result.summary.result, "succeeded");
-        assert.deepEqual(shipgateProcesses("staging/"), []);
+        assert.deepEqual(shipgateProcesses(markers), []);
         const after = listeningPorts();
         for (const port of [BASE, BASE + 1, BASE + 10, BASE + 11, BASE + 20, BASE + 21]) {
             assert.ok(!after.has(port), `port ${port} still listening`);

@@ -1,22 +1,10 @@
 import { Command } from "commander";
-import * as path from "node:path";
-import { exitCodeFor } from "../../automation/errors";
-import { ExitCode } from "../../automation/exit-codes";
-import { Hooks, Notifier } from "../../automation/hooks/hook-types";
 import { promote } from "../../automation/promotion/promote";
-import { Project } from "../../automation/project";
-import { appendRecord, defaultLogPath } from "../../automation/records/deployment-log";
-import { writeReports } from "../../automation/records/report";
-import { engineEnvironment } from "../engine-environment";
 import { deployer, gitInfo } from "../git-info";
-import { interruptSignal } from "../interrupt";
-import { createLogger } from "../output/logger";
-import { GlobalOptions, chooseView, collect, globalOptions } from "./common";
+import { RunFlags, runWithEngine } from "../run-context";
+import { collect, globalOptions } from "./common";
 
-const noHooks: Hooks = { run: async () => [] };
-const noNotifier: Notifier = { notify: async () => undefined };
-
-interface PromoteFlags {
+interface PromoteFlags extends RunFlags {
     service?: string[];
     stages: string[];
     approver?: string[];
@@ -26,9 +14,6 @@ interface PromoteFlags {
     deployer?: string;
     changes?: string;
     dryRun?: boolean;
-    reportDir?: string;
-    log?: string;
-    json?: boolean;
 }
 
 export function promoteCommand(): Command {
@@ -45,79 +30,34 @@ export function promoteCommand(): Command {
         .option("--changes <text>", "what the release changes, for the deployment log")
         .option("--dry-run", "pre-flight checks and policy previews only; change nothing")
         .option("--report-dir <dir>", "where the Markdown and JSON reports go", ".shipgate/reports")
-        .option("--log <file>", "the deployment log (JSON Lines)")
+        .option("--log <file>", "the deployment log (JSON Lines; default .shipgate/deployments.jsonl)")
         .option("--json", "print the run's record as JSON on stdout at the end")
         .action(async (version: string, flags: PromoteFlags, command: Command) => {
-            process.exitCode = await runPromote(version, flags, globalOptions(command));
+            const global = globalOptions(command);
+            process.exitCode = await runWithEngine(
+                "promote",
+                global,
+                flags,
+                async ({ project, env }) => {
+                    const git = gitInfo(project.dir, flags.commit);
+                    return promote(
+                        {
+                            version,
+                            image: flags.image,
+                            services: flags.service,
+                            stages: flags.stages,
+                            approvers: flags.approver ?? [],
+                            hotfixReason: flags.hotfix,
+                            gitCommit: git.commit,
+                            committedAt: git.committedAt,
+                            deployer: flags.deployer ?? deployer(),
+                            changes: flags.changes,
+                            dryRun: flags.dryRun,
+                        },
+                        env,
+                    );
+                },
+                () => `${flags.dryRun ? "DRY RUN OK: pre-flight and policy previews passed for" : "SUCCEEDED:"} ${version} on ${flags.stages.join(", ")}`,
+            );
         });
-}
-
-async function runPromote(version: string, flags: PromoteFlags, global: GlobalOptions): Promise<number> {
-    const view = flags.json ? undefined : chooseView(global);
-    let project: Project;
-    try {
-        project = await Project.open(global.cwd);
-    } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        return exitCodeFor(err);
-    }
-    const { logger, file: logFile } = createLogger(project.dir, `promote-${new Date().toISOString().replace(/[:.]/g, "-")}`, global.logFormat === "json");
-    const interrupt = interruptSignal((sig, count) => {
-        logger.warn({ signal: sig, count }, "interrupted");
-        view?.line(count === 1 ? `\n${sig}: stopping; the stage in flight rolls back to its last good release` : `${sig} again: the rollback is running and will finish; a third signal exits without it`);
-    });
-    const git = gitInfo(project.dir, flags.commit);
-    const reportDir = path.resolve(project.dir, flags.reportDir ?? ".shipgate/reports");
-    const deploymentLog = path.resolve(project.dir, flags.log ?? defaultLogPath(project.dir));
-    try {
-        const env = engineEnvironment({
-            project,
-            signal: interrupt.signal,
-            hooks: () => noHooks,
-            notifier: noNotifier,
-            listener: (event) => {
-                logger.info({ event: event.type === "finished" ? { type: "finished", id: event.record.id, result: event.record.result } : event }, event.type);
-                view?.event(event);
-            },
-            saveRecord: async (record) => {
-                try {
-                    appendRecord(deploymentLog, record);
-                    const written = writeReports(record, reportDir);
-                    view?.line(`\nreport: ${written.markdownPath}\nlog: ${logFile}`);
-                } catch (err) {
-                    logger.error({ err }, "could not save the record");
-                    view?.line(`could not save the deployment record: ${(err as Error).message}`);
-                }
-            },
-        });
-        const outcome = await promote(
-            {
-                version,
-                image: flags.image,
-                services: flags.service,
-                stages: flags.stages,
-                approvers: flags.approver ?? [],
-                hotfixReason: flags.hotfix,
-                gitCommit: git.commit,
-                committedAt: git.committedAt,
-                deployer: flags.deployer ?? deployer(),
-                changes: flags.changes,
-                dryRun: flags.dryRun,
-            },
-            env,
-        );
-        const code = outcome.error ? exitCodeFor(outcome.error) : ExitCode.Success;
-        if (outcome.error) {
-            logger.error({ err: outcome.error, result: outcome.record.result }, "promotion did not succeed");
-            (view ? (t: string) => view.line(t) : (t: string) => process.stderr.write(`${t}\n`))(`\n${outcome.record.result.toUpperCase()}: ${outcome.error.message}`);
-        } else {
-            view?.line(`\n${flags.dryRun ? "DRY RUN OK" : "SUCCEEDED"}: ${version} is live on ${flags.stages.join(", ")}`);
-        }
-        if (flags.json) process.stdout.write(`${JSON.stringify(outcome.record, null, 2)}\n`);
-        return code;
-    } finally {
-        interrupt.dispose();
-        view?.close();
-        logger.flush();
-    }
 }

@@ -59,7 +59,7 @@ describe("local service components", () => {
     it("starts each process with its identity, and from the project folder", async () => {
         await build({ strategy: "canary", stable: "1.0.0", canary: "2.0.0", weight: 25 });
         const canary = findResource(PROCESS, "backend-canary").inputs;
-        assert.equal(canary.marker, "test/backend/canary");
+        assert.equal(canary.marker, "test@/tmp/shipgate-test/backend/canary");
         assert.equal(canary.cwd, "/work/project");
         assert.deepEqual(canary.args, ["examples/shop/backend.ts"]);
         assert.equal(canary.env.APP_VERSION, "2.0.0");

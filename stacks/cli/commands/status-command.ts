@@ -1,0 +1,118 @@
+import { Command } from "commander";
+import { readdirSync } from "node:fs";
+import { candidateArtifact, describeState, liveArtifact, trafficSplit } from "../../../components/release";
+import { exitCodeFor } from "../../automation/errors";
+import { ExitCode } from "../../automation/exit-codes";
+import { Project } from "../../automation/project";
+import { StackOutputs, parseStackOutputs } from "../../automation/stack-outputs";
+import { checkHealth } from "../../automation/verify";
+import { validateStackConfig } from "../../program/stack-config";
+import { collect, globalOptions } from "./common";
+
+interface StatusFlags {
+    stack?: string[];
+    json?: boolean;
+    health: boolean;
+}
+
+interface ServiceStatus {
+    service: string;
+    strategy: string;
+    state: string;
+    live: string;
+    candidate?: string;
+    traffic: Record<string, number>;
+    activeColor?: string;
+    endpoint?: string;
+    health?: { color: string; reason?: string };
+}
+
+interface StackStatus {
+    stack: string;
+    environment?: string;
+    platform?: string;
+    deployed: boolean;
+    services: ServiceStatus[];
+    error?: string;
+}
+
+const ICON: Record<string, string> = { GREEN: "🟢 GREEN", YELLOW: "🟡 YELLOW", RED: "🔴 RED" };
+
+export function statusCommand(): Command {
+    return new Command("status")
+        .description("each stack's services: stable and candidate versions, weights or active color, health color")
+        .option("--stack <name>", "a stack to show (repeatable; default: every Pulumi.<stack>.yaml here)", collect)
+        .option("--no-health", "do not call the services' health endpoints")
+        .option("--json", "machine-readable output")
+        .action(async (flags: StatusFlags, command: Command) => {
+            const global = globalOptions(command);
+            try {
+                const project = await Project.open(global.cwd);
+                const stacks = flags.stack?.length
+                    ? flags.stack
+                    : readdirSync(project.dir)
+                          .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+                          .filter((s): s is string => Boolean(s))
+                          .sort();
+                const statuses = await Promise.all(stacks.map((s) => stackStatus(project, s, flags.health)));
+                if (flags.json) {
+                    process.stdout.write(`${JSON.stringify({ stacks: statuses }, null, 2)}\n`);
+                } else {
+                    process.stdout.write(statuses.map(render).join("\n"));
+                }
+                const red = statuses.some((s) => s.error || s.services.some((svc) => svc.health?.color === "RED"));
+                process.exitCode = red ? ExitCode.RolledBack : ExitCode.Success;
+            } catch (err) {
+                process.stderr.write(`${(err as Error).message}\n`);
+                process.exitCode = exitCodeFor(err);
+            }
+        });
+}
+
+async function stackStatus(project: Project, stack: string, withHealth: boolean): Promise<StackStatus> {
+    const raw = project.config(stack).config();
+    const { config, order } = validateStackConfig(
+        Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith("shipgate:")).map(([k, v]) => [k.slice("shipgate:".length), v])),
+    );
+    let outputs: StackOutputs | undefined;
+    let error: string | undefined;
+    try {
+        const s = await project.stack(stack);
+        const values = await s.outputs();
+        if (Object.keys(values).length) outputs = parseStackOutputs(values as Record<string, { value: unknown }>);
+    } catch (err) {
+        error = (err as Error).message.split("\n")[0];
+    }
+    const services = await Promise.all(
+        order.map(async (service): Promise<ServiceStatus> => {
+            const release = config.services[service].release;
+            const out = outputs?.services[service];
+            const status: ServiceStatus = {
+                service,
+                strategy: release.strategy,
+                state: describeState(release),
+                live: liveArtifact(release).version,
+                candidate: candidateArtifact(release)?.version,
+                traffic: { ...trafficSplit(release) },
+                activeColor: release.strategy === "blueGreen" ? release.active : undefined,
+                endpoint: out?.endpoint,
+            };
+            if (withHealth && out) {
+                const result = await checkHealth(`${out.endpoint.replace(/\/$/, "")}${config.services[service].healthPath}`, { timeoutMs: 3_000 });
+                status.health = { color: result.color, reason: result.reason };
+            }
+            return status;
+        }),
+    );
+    return { stack, environment: config.environment, platform: config.platform, deployed: Boolean(outputs), services, error: outputs ? undefined : (error ?? "not deployed") };
+}
+
+function render(s: StackStatus): string {
+    const lines = [`${s.stack} (${s.environment}, ${s.platform})${s.deployed ? "" : `: ${s.error}`}`];
+    for (const svc of s.services) {
+        lines.push(
+            `  ${svc.service.padEnd(12)} ${svc.strategy.padEnd(9)} ${svc.state}${svc.health ? `  ${ICON[svc.health.color] ?? svc.health.color}${svc.health.reason ? ` (${svc.health.reason})` : ""}` : ""}${svc.endpoint ? `  ${svc.endpoint}` : ""}`,
+        );
+    }
+    return `${lines.join("\n")}\n`;
+}

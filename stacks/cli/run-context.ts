@@ -1,0 +1,101 @@
+import * as path from "node:path";
+import pino from "pino";
+import { exitCodeFor } from "../automation/errors";
+import { ExitCode } from "../automation/exit-codes";
+import { Hooks, Notifier } from "../automation/hooks/hook-types";
+import { PromotionEnvironment, PromotionOutcome } from "../automation/promotion/promote";
+import { Project } from "../automation/project";
+import { appendRecord, defaultLogPath } from "../automation/records/deployment-log";
+import { writeReports } from "../automation/records/report";
+import { GlobalOptions, chooseView } from "./commands/common";
+import { engineEnvironment } from "./engine-environment";
+import { interruptSignal } from "./interrupt";
+import { createLogger } from "./output/logger";
+import { View } from "./output/view";
+
+export interface RunFlags {
+    readonly reportDir?: string;
+    readonly log?: string;
+    readonly json?: boolean;
+}
+
+export interface RunContext {
+    readonly project: Project;
+    readonly env: PromotionEnvironment;
+    readonly view?: View;
+    readonly logger: pino.Logger;
+    readonly deploymentLog: string;
+}
+
+const noHooks: Hooks = { run: async () => [] };
+const noNotifier: Notifier = { notify: async () => undefined };
+
+/**
+ * What `promote` and `rollback` share: the project, a JSON log file, the live or plain view,
+ * SIGINT/SIGTERM handling, the deployment log and the reports, and the exit code of the outcome.
+ */
+export async function runWithEngine(
+    kind: string,
+    global: GlobalOptions,
+    flags: RunFlags,
+    body: (context: RunContext) => Promise<PromotionOutcome>,
+    describeSuccess: (outcome: PromotionOutcome) => string,
+): Promise<number> {
+    const view = flags.json ? undefined : chooseView(global);
+    const say = (text: string) => (view ? view.line(text) : process.stderr.write(`${text}\n`));
+    let project: Project;
+    try {
+        project = await Project.open(global.cwd);
+    } catch (err) {
+        say((err as Error).message);
+        view?.close();
+        return exitCodeFor(err);
+    }
+    const { logger, file: logFile } = createLogger(project.dir, `${kind}-${new Date().toISOString().replace(/[:.]/g, "-")}`, global.logFormat === "json");
+    const interrupt = interruptSignal((sig, count) => {
+        logger.warn({ signal: sig, count }, "interrupted");
+        say(count === 1 ? `\n${sig}: stopping; the stage in flight rolls back to its last good release` : `${sig} again: the rollback is running and will finish; a third signal exits without it`);
+    });
+    const reportDir = path.resolve(project.dir, flags.reportDir ?? ".shipgate/reports");
+    const deploymentLog = path.resolve(project.dir, flags.log ?? defaultLogPath(project.dir));
+    try {
+        const env = engineEnvironment({
+            project,
+            signal: interrupt.signal,
+            hooks: () => noHooks,
+            notifier: noNotifier,
+            listener: (event) => {
+                logger.info({ event: event.type === "finished" ? { type: "finished", id: event.record.id, result: event.record.result } : event }, event.type);
+                view?.event(event);
+            },
+            saveRecord: async (record) => {
+                try {
+                    appendRecord(deploymentLog, record);
+                    const written = writeReports(record, reportDir);
+                    say(`\nreport: ${written.markdownPath}\nlog: ${logFile}`);
+                } catch (err) {
+                    logger.error({ err }, "could not save the record");
+                    say(`could not save the deployment record: ${(err as Error).message}`);
+                }
+            },
+        });
+        const outcome = await body({ project, env, view, logger, deploymentLog });
+        const code = outcome.error ? exitCodeFor(outcome.error) : ExitCode.Success;
+        if (outcome.error) {
+            logger.error({ err: outcome.error, result: outcome.record.result }, `${kind} did not succeed`);
+            say(`\n${outcome.record.result.toUpperCase()}: ${outcome.error.message}`);
+        } else {
+            say(`\n${describeSuccess(outcome)}`);
+        }
+        if (flags.json) process.stdout.write(`${JSON.stringify(outcome.record, null, 2)}\n`);
+        return code;
+    } catch (err) {
+        logger.error({ err }, `${kind} failed`);
+        say(`${kind} failed: ${(err as Error).message}`);
+        return exitCodeFor(err);
+    } finally {
+        interrupt.dispose();
+        view?.close();
+        logger.flush();
+    }
+}
