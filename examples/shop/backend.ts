@@ -2,12 +2,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadFaults } from "./faults.ts";
+import { liveFaults } from "./faults.ts";
 import { identityFromEnv } from "./identity.ts";
 import { serve } from "./server.ts";
 
 const identity = identityFromEnv("backend");
-const faults = loadFaults(identity.version);
+const faults = liveFaults(identity.version);
 const dataDir = process.env.SHOP_DATA_DIR ?? process.env.SHIPGATE_DATA_DIR ?? path.join(os.tmpdir(), "shop-backend");
 const dbFile = path.join(dataDir, "items.json");
 mkdirSync(dataDir, { recursive: true });

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 
 /** What a release "ships with": a share of failed requests, added latency, a failing health check. */
@@ -23,7 +23,35 @@ export function loadFaults(version: string): Faults {
     if (process.env.SHOP_FAULTS) {
         return checked(JSON.parse(process.env.SHOP_FAULTS), "SHOP_FAULTS");
     }
-    const file = process.env.SHOP_FAULTS_FILE ?? path.join(import.meta.dirname, "faults.json");
+    const file = faultsFile();
     const catalogue = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     return catalogue[version] ? checked(catalogue[version], `${file} ${version}`) : NONE;
+}
+
+function faultsFile(): string {
+    return process.env.SHOP_FAULTS_FILE ?? path.join(import.meta.dirname, "faults.json");
+}
+
+/**
+ * The faults as they are now: the file is read again when it changes (checked at most once a
+ * second), so a running release can turn bad mid-promotion, as real ones do under load.
+ */
+export function liveFaults(version: string): () => Faults {
+    let current = loadFaults(version);
+    let checkedAt = 0;
+    let mtime = 0;
+    return () => {
+        if (process.env.SHOP_FAULTS || Date.now() - checkedAt < 1_000) return current;
+        checkedAt = Date.now();
+        try {
+            const m = statSync(faultsFile()).mtimeMs;
+            if (m !== mtime) {
+                mtime = m;
+                current = loadFaults(version);
+            }
+        } catch {
+            /* keep the last good reading */
+        }
+        return current;
+    };
 }

@@ -1,10 +1,10 @@
 // The frontend tier: an HTML page rendered from the backend's items.
-import { loadFaults } from "./faults.ts";
+import { liveFaults } from "./faults.ts";
 import { identityFromEnv } from "./identity.ts";
 import { serve } from "./server.ts";
 
 const identity = identityFromEnv("frontend");
-const faults = loadFaults(identity.version);
+const faults = liveFaults(identity.version);
 const backend = process.env.BACKEND_URL ?? "http://127.0.0.1:8081";
 
 function escape(text: string): string {

@@ -20,7 +20,7 @@ export type Handler = (req: http.IncomingMessage) => Promise<{ status: number; t
  * release's faults applied to application routes (never to /metrics, so a bad release stays
  * measurable).
  */
-export function serve(identity: Identity, faults: Faults, routes: Record<string, Handler>, checks: () => Promise<Record<string, boolean>>) {
+export function serve(identity: Identity, currentFaults: () => Faults, routes: Record<string, Handler>, checks: () => Promise<Record<string, boolean>>) {
     const metrics = createMetrics(identity);
     const recentErrors: { at: number; message: string }[] = [];
 
@@ -32,6 +32,7 @@ export function serve(identity: Identity, faults: Faults, routes: Record<string,
         const errors = recentErrors.slice(-5).map((e) => e.message);
         const failing = Object.values(results).some((ok) => !ok) || !memoryOk;
         let status: HealthReport["status"] = failing ? "error" : errors.length ? "warning" : "ok";
+        const faults = currentFaults();
         if (faults.health !== "ok") status = faults.health;
         return {
             status,
@@ -58,6 +59,7 @@ export function serve(identity: Identity, faults: Faults, routes: Record<string,
                 status = report.status === "error" ? 503 : 200;
                 body = JSON.stringify(report);
             } else if (routes[route]) {
+                const faults = currentFaults();
                 if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
                 if (Math.random() < faults.errorRate) {
                     throw new Error(`injected fault of ${identity.version}`);
@@ -81,7 +83,7 @@ export function serve(identity: Identity, faults: Faults, routes: Record<string,
     });
     server.keepAliveTimeout = 5_000;
     server.listen(identity.port, "127.0.0.1", () => {
-        log("info", "listening", { ...identity, faults });
+        log("info", "listening", { ...identity, faults: currentFaults() });
     });
     const stop = (signal: string) => {
         log("info", "stopping", { signal });
