@@ -43,6 +43,11 @@ export const AnalysisSchema = z
                     .number()
                     .gt(1, { error: "latency.p95MaxFactor must be above 1 (2 means twice the baseline)" })
                     .default(2),
+                /**
+                 * The relative rule only fires when the candidate is also this much slower than the
+                 * baseline: at a few milliseconds, "twice the baseline" is scheduling noise.
+                 */
+                minAbsoluteIncreaseMs: z.number().min(0).max(60_000).default(25),
                 /** Optional absolute ceiling in milliseconds (the quality gate's 200 ms, say). */
                 p95MaxMs: z.number().positive().optional(),
             })

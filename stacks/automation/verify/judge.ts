@@ -188,8 +188,11 @@ export function judge(
             detail: "skipped: the source gave no P95 for the candidate in this window",
         });
     } else {
-        const limit = factor * refP95;
-        const over = p95 > limit;
+        // Both "factor × the baseline" and "at least minAbsoluteIncreaseMs above it": at a few
+        // milliseconds, twice the baseline is scheduling noise, not a slower release.
+        const minMs = thresholds.latency.minAbsoluteIncreaseMs;
+        const limit = Math.max(factor * refP95, refP95 + minMs);
+        const over = p95 > factor * refP95 && p95 - refP95 >= minMs;
         checks.push({
             name: "p95-vs-baseline",
             value: p95,
@@ -197,7 +200,9 @@ export function judge(
             baseline: refP95,
             unit: "ms",
             outcome: over ? "fail" : "pass",
-            detail: `P95 ${ms(p95)} ${over ? ">" : "≤"} ${ms(limit)} (${factor}× ${base} ${ms(refP95)})`,
+            detail: over
+                ? `P95 ${ms(p95)} > ${ms(limit)} (${factor}× ${base} ${ms(refP95)}, and ${ms(p95 - refP95)} above it ≥ ${ms(minMs)})`
+                : `P95 ${ms(p95)} ≤ ${ms(limit)} (${factor}× ${base} ${ms(refP95)}, or ${ms(minMs)} above it)`,
         });
     }
 

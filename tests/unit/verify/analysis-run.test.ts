@@ -94,7 +94,7 @@ describe("analysis run", () => {
         const { options } = setup((track) => (track === "canary" ? { requests: 500, errors: 0, p95Ms: 180 } : { requests: 900, errors: 0, p95Ms: 60 }));
         const result = await runAnalysis(options);
         assert.equal(result.outcome, "fail");
-        assert.match(result.reason, /P95 180 ms > 120 ms \(2× stable 60\.0 ms\)/);
+        assert.match(result.reason, /P95 180 ms > 120 ms \(2× stable 60\.0 ms, and 120 ms above it ≥ 25\.0 ms\)/);
     });
 
     it("fails after inconclusiveLimit inconclusive verdicts in a row when the source does not answer", async () => {
@@ -246,7 +246,7 @@ describe("analysis run", () => {
                 baseline: { measurement: { requests: 2000, errors: 2, p95Ms: 50 }, label: "blue before the switch" },
             });
             assert.equal(result.outcome, "fail");
-            assert.match(result.reason, /^green failed the analysis: P95 150 ms > 100 ms \(2× blue before the switch 50\.0 ms\)/);
+            assert.match(result.reason, /^green failed the analysis: P95 150 ms > 100 ms \(2× blue before the switch 50\.0 ms, and 100 ms above it ≥ 25\.0 ms\)/);
             assert.deepEqual([...new Set(source.calls.map((c) => c.query.track))], ["green"]);
         });
 

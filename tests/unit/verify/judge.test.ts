@@ -29,7 +29,7 @@ describe("judge", () => {
             ],
         );
         assert.match(v.summary, /error rate 1\.0% ≤ 5\.0%/);
-        assert.match(v.summary, /P95 55\.0 ms ≤ 100 ms \(2× stable 50\.0 ms\)/);
+        assert.match(v.summary, /P95 55\.0 ms ≤ 100 ms \(2× stable 50\.0 ms, or 25\.0 ms above it\)/);
     });
 
     describe("error rate", () => {
@@ -100,8 +100,18 @@ describe("judge", () => {
             assert.equal(c.value, 101);
             assert.equal(c.threshold, 100);
             assert.equal(c.baseline, 50);
-            assert.equal(c.detail, "P95 101 ms > 100 ms (2× stable 50.0 ms)");
+            assert.equal(c.detail, "P95 101 ms > 100 ms (2× stable 50.0 ms, and 51.0 ms above it ≥ 25.0 ms)");
             assert.equal(judge({ requests: 500, errors: 0, p95Ms: 100 }, stable, defaults).outcome, "pass");
+        });
+
+        it("does not fail a few milliseconds of noise: the relative rule needs the candidate 25 ms slower too", () => {
+            const fast = { requests: 500, errors: 0, p95Ms: 9 };
+            const noisy = judge({ requests: 500, errors: 0, p95Ms: 23 }, fast, defaults, { baseline: "stable" });
+            assert.equal(noisy.outcome, "pass", "23 ms against 9 ms is over 2× but only 14 ms slower");
+            assert.equal(check(noisy, "p95-vs-baseline").threshold, 34);
+            assert.equal(judge({ requests: 500, errors: 0, p95Ms: 35 }, fast, defaults, { baseline: "stable" }).outcome, "fail");
+            const strict = thresholds({ latency: { minAbsoluteIncreaseMs: 0 } });
+            assert.equal(judge({ requests: 500, errors: 0, p95Ms: 23 }, fast, strict, { baseline: "stable" }).outcome, "fail");
         });
 
         it("fails above latency.p95MaxMs when set, and skips that check when not", () => {
