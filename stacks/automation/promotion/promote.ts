@@ -218,7 +218,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
 function checkRequest(request: PromoteRequest): Artifact {
     const version = VersionSchema.safeParse(request.version);
     if (!version.success) {
-        throw new InvalidInputError("promote", [{ path: "--version", message: version.error.issues[0].message }]);
+        throw new InvalidInputError("promote", [{ path: "version", message: version.error.issues[0].message }]);
     }
     if (!request.stages.length) {
         throw new InvalidInputError("promote", [{ path: "--stages", message: "no stages: give at least one, e.g. staging,production" }]);

@@ -1,0 +1,91 @@
+// Two stacks (staging blue-green, production canary) of the shipped program on the local
+// platform, deployed through the real engine in a temporary project, with short bake times,
+// a faults file the tests can turn bad, and `shipgate` run as a real child process.
+import { Stack } from "@pulumi/pulumi/automation";
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT, TestProject, createTestProject, relocateLocalPlatform, shippedStackConfig } from "./engine";
+
+export interface ShipgateRun {
+    readonly code: number | null;
+    readonly output: string;
+    readonly ms: number;
+}
+
+export interface PromotionFixture {
+    readonly project: TestProject;
+    readonly stacks: Record<"staging" | "production", Stack>;
+    readonly faultsFile: string;
+    readonly basePorts: Record<"staging" | "production", number>;
+    /** The router endpoint of a service in a stack. */
+    endpoint(stack: "staging" | "production", service: string): string;
+    stackFile(stack: string): string;
+    setFaults(faults: Record<string, unknown>): void;
+    /**
+     * Runs `bin/shipgate -C <project> --plain …`; `onLine` sees every output line as it comes
+     * (to interrupt, or to turn a release bad at a given step).
+     */
+    shipgate(args: string[], onLine?: (line: string, child: { kill(signal: NodeJS.Signals): void }) => void): Promise<ShipgateRun>;
+    cleanup(): Promise<void>;
+}
+
+/** Short bakes so a whole promotion takes about a minute; every threshold stays the protocol's. */
+function shorten(config: Record<string, any>, faultsFile: string): Record<string, any> {
+    config["shipgate:local"].scrapeIntervalSeconds = 1;
+    for (const svc of Object.values(config["shipgate:services"]) as any[]) {
+        svc.env = { ...(svc.env ?? {}), SHOP_FAULTS_FILE: faultsFile };
+        const r = svc.release;
+        r.bakeSeconds = 6;
+        if (r.strategy === "canary") r.watchSeconds = 6;
+        if (r.strategy === "blueGreen") r.scaleDownDelaySeconds = 4;
+        r.analysis = { ...(r.analysis ?? {}), intervalSeconds: 3, minRequests: 10, health: { intervalSeconds: 1, consecutiveFailures: 3, timeoutSeconds: 2 } };
+    }
+    return config;
+}
+
+export async function promotionFixture(basePort: number): Promise<PromotionFixture> {
+    const project = await createTestProject("shipgate-promote-");
+    const faultsFile = path.join(project.dir, "faults.json");
+    writeFileSync(faultsFile, "{}");
+    const basePorts = { staging: basePort, production: basePort + 100 };
+    const stacks = {
+        staging: await project.stack("staging", shorten(relocateLocalPlatform(shippedStackConfig("staging"), basePorts.staging), faultsFile)),
+        production: await project.stack("production", shorten(relocateLocalPlatform(shippedStackConfig("production"), basePorts.production), faultsFile)),
+    };
+    await stacks.staging.up({ color: "never" });
+    await stacks.production.up({ color: "never" });
+    const services = ["backend", "frontend"];
+    return {
+        project,
+        stacks,
+        faultsFile,
+        basePorts,
+        endpoint: (stack, service) => `http://127.0.0.1:${basePorts[stack] + 10 * (services.indexOf(service) + 1)}`,
+        stackFile: (stack) => readFileSync(path.join(project.dir, `Pulumi.${stack}.yaml`), "utf8"),
+        setFaults: (faults) => writeFileSync(faultsFile, JSON.stringify(faults)),
+        shipgate(args, onLine) {
+            const started = Date.now();
+            return new Promise((resolve) => {
+                const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", "shipgate"), "-C", project.dir, "--plain", ...args], {
+                    env: { ...process.env, ...project.env, CI: "true" },
+                    stdio: ["ignore", "pipe", "pipe"],
+                });
+                let output = "";
+                let pending = "";
+                const take = (chunk: Buffer) => {
+                    const text = chunk.toString("utf8");
+                    output += text;
+                    pending += text;
+                    const lines = pending.split("\n");
+                    pending = lines.pop() ?? "";
+                    for (const line of lines) onLine?.(line, { kill: (s) => child.kill(s) });
+                };
+                child.stdout.on("data", take);
+                child.stderr.on("data", take);
+                child.on("close", (code) => resolve({ code, output, ms: Date.now() - started }));
+            });
+        },
+        cleanup: () => project.cleanup(),
+    };
+}

@@ -1,0 +1,171 @@
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { readLog } from "../../stacks/automation/records/deployment-log";
+import { PromotionRecord } from "../../stacks/automation/records/promotion-record";
+import { parseStackOutputs } from "../../stacks/automation/stack-outputs";
+import { Traffic } from "../../stacks/demo/traffic";
+import { PromotionFixture, promotionFixture } from "../helpers/promotion-fixture";
+import { shipgateProcesses } from "../helpers/processes";
+
+// `shipgate promote` and `shipgate rollback` as CI runs them: the real CLI, the real engine on
+// a temporary file backend, real processes behind HAProxy, a real Prometheus, real traffic.
+describe("the release engine through the real engine", function () {
+    this.timeout(600_000);
+    let fx: PromotionFixture;
+    let traffic: Traffic;
+
+    const lastRecord = (): PromotionRecord => {
+        const log = readLog(path.join(fx.project.dir, ".shipgate", "deployments.jsonl"));
+        return log.records[log.records.length - 1];
+    };
+    const outputs = async (stack: "staging" | "production") => parseStackOutputs((await fx.stacks[stack].outputs()) as never);
+    const stepsOf = (record: PromotionRecord, stage: string, service: string) => record.steps.filter((s) => s.stage === stage && s.service === service);
+
+    before(async function () {
+        this.timeout(300_000);
+        fx = await promotionFixture(27000);
+        // Users' traffic on every service of both stacks, so each step's analysis has requests to judge.
+        traffic = new Traffic(
+            (["staging", "production"] as const).flatMap((s) => [`${fx.endpoint(s, "backend")}/api/items`, `${fx.endpoint(s, "frontend")}/`]),
+            { ratePerSecond: 20, maxSeconds: 1800 },
+        ).start();
+    });
+
+    after(async function () {
+        this.timeout(300_000);
+        await traffic?.stop();
+        await fx?.cleanup();
+    });
+
+    it("promotes 2.0.0 through staging (blue-green) and production (canary 25 → 50 → 100), recording every step", async () => {
+        const run = await fx.shipgate(["promote", "2.0.0", "--approver", "alice", "--commit", "abc1234"]);
+        assert.equal(run.code, 0, run.output);
+        const record = lastRecord();
+        assert.equal(record.result, "succeeded");
+        assert.deepEqual(record.approvers, ["alice"]);
+
+        const backend = stepsOf(record, "production", "backend");
+        assert.deepEqual(backend.map((s) => s.kind), ["canary-weight", "canary-weight", "canary-weight", "canary-promote", "canary-finalize"]);
+        assert.deepEqual(backend.map((s) => s.traffic.canary), [25, 50, 100, 100, 0]);
+        for (const step of backend) {
+            assert.deepEqual(step.routerWeights, step.traffic, `HAProxy reads back the weights of step ${step.index}`);
+            assert.equal(step.result, "succeeded");
+        }
+        for (const step of backend.filter((s) => s.kind === "canary-weight")) {
+            assert.equal(step.verification?.outcome, "pass", JSON.stringify(step.verification));
+            assert.ok((step.verification?.candidate?.requests ?? 0) >= 10, `step ${step.index} judged real canary traffic`);
+        }
+
+        // Blue-green: switch, then the old color scaled down only after its delay.
+        const staging = stepsOf(record, "staging", "backend");
+        assert.deepEqual(staging.map((s) => s.kind), ["bluegreen-deploy", "bluegreen-switch", "bluegreen-scale-down"]);
+        const switched = Date.parse(staging[1].finishedAt!);
+        const scaled = Date.parse(staging[2].startedAt);
+        assert.ok(Date.parse(staging[2].finishedAt!) - switched >= 4_000, "the old color stays up for scaleDownDelaySeconds");
+        assert.ok(scaled >= switched);
+        const markers = `staging@${fx.project.dir}/.shipgate/local/staging`;
+        assert.ok(!shipgateProcesses(markers).some((p) => p.marker.endsWith("/backend/blue")), "blue is scaled down");
+
+        assert.match(fx.stackFile("production"), /stable: 2\.0\.0/);
+        assert.doesNotMatch(fx.stackFile("production"), /canary: |weight: /);
+        const prod = await outputs("production");
+        assert.equal(prod.services.backend.version, "2.0.0");
+        assert.deepEqual(Object.keys(prod.services.backend.tracks), ["stable"]);
+    });
+
+    it("rolls back a release whose error rate rises at the 50% step, leaving production exactly as it was", async () => {
+        const before = fx.stackFile("production");
+        fx.setFaults({});
+        let turnedBad = 0;
+        const run = await fx.shipgate(["promote", "3.0.0", "--service", "backend", "--approver", "alice"], (line) => {
+            if (!turnedBad && /^production\/backend step 2\/5/.test(line)) {
+                turnedBad = Date.now();
+                fx.setFaults({ "3.0.0": { errorRate: 0.3 } });
+            }
+        });
+        fx.setFaults({});
+        assert.ok(turnedBad, "the promotion reached the 50% step");
+        assert.equal(run.code, 1, run.output);
+        assert.match(run.output, /ROLLED-BACK: backend step 2 \(send 50% of traffic to 3\.0\.0/);
+        assert.match(run.output, /error rate .*> 5\.0%/);
+        const record = lastRecord();
+        assert.equal(record.result, "rolled-back");
+        assert.equal(record.rollback?.result, "succeeded");
+        assert.equal(fx.stackFile("production"), before, "the stack file is back to the last good release, byte for byte");
+        const prod = await outputs("production");
+        assert.equal(prod.services.backend.version, "2.0.0");
+        assert.deepEqual(prod.services.backend.routerWeights, { stable: 100, canary: 0 });
+        const restoredMs = Date.parse(record.rollback!.trafficRestoredAt!) - Date.parse(record.rollback!.failedAt!);
+        console.log(`      failed check → traffic back on stable: ${(restoredMs / 1000).toFixed(1)} s`);
+        assert.ok(restoredMs < 60_000, `traffic restored within a minute of the failed check (took ${restoredMs} ms)`);
+    });
+
+    it("refuses a production promotion without an approver, and changes nothing", async () => {
+        const files = [fx.stackFile("staging"), fx.stackFile("production")];
+        const updates = (await fx.stacks.production.history()).length;
+        const run = await fx.shipgate(["promote", "4.0.0"]);
+        assert.equal(run.code, 3, run.output);
+        assert.match(run.output, /production needs 1 named approver\(s\), got 0: pass --approver/);
+        assert.deepEqual([fx.stackFile("staging"), fx.stackFile("production")], files);
+        assert.equal((await fx.stacks.production.history()).length, updates, "no update ran");
+        assert.equal(lastRecord().result, "refused");
+    });
+
+    it("refuses bad input with a distinct exit code, and changes nothing", async () => {
+        const files = [fx.stackFile("staging"), fx.stackFile("production")];
+        const badVersion = await fx.shipgate(["promote", "4.0 beta", "--approver", "alice"]);
+        assert.equal(badVersion.code, 2, badVersion.output);
+        assert.match(badVersion.output, /version: version must be/);
+        const badService = await fx.shipgate(["promote", "4.0.0", "--service", "cart", "--approver", "alice"]);
+        assert.equal(badService.code, 2, badService.output);
+        assert.match(badService.output, /no service "cart" in stack staging: use one of backend, frontend/);
+        const usage = await fx.shipgate(["promote"]);
+        assert.equal(usage.code, 2);
+        assert.deepEqual([fx.stackFile("staging"), fx.stackFile("production")], files);
+    });
+
+    it("rolls back a promotion interrupted with SIGINT", async () => {
+        const before = fx.stackFile("staging");
+        let interrupted = false;
+        const run = await fx.shipgate(["promote", "4.0.0", "--service", "backend", "--approver", "alice"], (line, child) => {
+            if (!interrupted && /analysing .* for \d+s/.test(line)) {
+                interrupted = true;
+                child.kill("SIGINT");
+            }
+        });
+        assert.ok(interrupted);
+        assert.equal(run.code, 1, run.output);
+        assert.match(run.output, /interrupted during backend step 2/);
+        assert.equal(fx.stackFile("staging"), before, "staging is back on its last good release");
+        assert.equal((await outputs("staging")).services.backend.version, "3.0.0");
+    });
+
+    it("refuses a second promotion while one is running on the stack", async () => {
+        let second: Promise<{ code: number | null; output: string }> | undefined;
+        const first = await fx.shipgate(["promote", "5.0.0", "--service", "backend", "--approver", "alice"], (line, child) => {
+            if (!second && /^staging\/backend step 1\/3/.test(line)) {
+                second = fx.shipgate(["promote", "5.0.1", "--service", "backend", "--approver", "bob"]).then((r) => {
+                    child.kill("SIGINT");
+                    return r;
+                });
+            }
+        });
+        assert.ok(second, "the first promotion started");
+        const refused = await second;
+        assert.equal(refused.code, 3, refused.output);
+        assert.match(refused.output, /lock: another promotion is running on stack staging/);
+        assert.equal(first.code, 1, "the first one, interrupted, rolled back");
+    });
+
+    it("rolls production back to its last good release on request", async () => {
+        const run = await fx.shipgate(["rollback", "--stack", "production", "--service", "backend"]);
+        assert.equal(run.code, 0, run.output);
+        assert.match(run.output, /ROLLED BACK: backend 2\.0\.0 → 1\.0\.0 on production/);
+        assert.equal((await outputs("production")).services.backend.version, "1.0.0");
+        const status = await fx.shipgate(["status", "--stack", "production", "--json"]);
+        const parsed = JSON.parse(status.output) as { stacks: { services: { service: string; live: string; health: { color: string } }[] }[] };
+        const backend = parsed.stacks[0].services.find((s) => s.service === "backend")!;
+        assert.equal(backend.live, "1.0.0");
+        assert.equal(backend.health.color, "GREEN");
+    });
+});
