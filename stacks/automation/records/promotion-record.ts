@@ -64,6 +64,8 @@ export type StepRecord = z.output<typeof StepRecordSchema>;
 export const RollbackRecordSchema = z.object({
     stage: z.string(),
     reason: z.string(),
+    /** When the check that triggered the rollback failed: where an incident (and MTTR) starts. */
+    failedAt: z.string().optional(),
     startedAt: z.string(),
     /** When traffic was back on the last good release (the first restore step's up finished). */
     trafficRestoredAt: z.string().optional(),
@@ -86,7 +88,40 @@ export const ServiceVersionsSchema = z.object({
     final: z.string().optional(),
 });
 
+/** The key of `health` and `healthDetails`: one entry per stage and service. */
+export function healthKey(stage: string, service: string): string {
+    return `${stage}/${service}`;
+}
+
+/**
+ * The last health answer of a service in a stage, with its checks, so the report can give the
+ * protocol's status of database, WebSocket and third-party integrations (seed 000), not just a color.
+ */
+export const HealthDetailSchema = z.object({
+    color: z.enum(["GREEN", "YELLOW", "RED"]),
+    status: z.enum(["ok", "warning", "error"]).optional(),
+    /** The HealthCheck's boolean checks as the service reported them (database, websocket, pioneer, memory, ...). */
+    checks: z.record(z.string(), z.boolean()).default({}),
+    /** The HealthCheck's `checks.errors`. */
+    errors: z.array(z.string()).default([]),
+    reason: z.string().optional(),
+    at: z.string().optional(),
+});
+export type HealthDetail = z.output<typeof HealthDetailSchema>;
+
+export const HookRecordSchema = z.object({
+    point: z.string(),
+    name: z.string(),
+    stage: z.string().optional(),
+    service: z.string().optional(),
+    outcome: z.enum(["pass", "fail"]),
+    durationMs: z.number(),
+    detail: z.string(),
+});
+
 export const PromotionRecordSchema = z.object({
+    /** The log's line format; a reader refuses lines of a version it does not know. */
+    schemaVersion: z.literal(1).default(1),
     id: z.string(),
     kind: z.enum(["promote", "rollback"]),
     version: z.string(),
@@ -95,6 +130,10 @@ export const PromotionRecordSchema = z.object({
     stages: z.array(z.string()),
     versions: z.array(ServiceVersionsSchema),
     approvers: z.array(z.string()).default([]),
+    /** Who ran it (a person, or the CI actor), for the deployment log's "Deployer". */
+    deployer: z.string().optional(),
+    /** What the release changes: a line or a changelog link, for the deployment log's "Changes". */
+    changes: z.string().optional(),
     gitCommit: z.string().optional(),
     /** When the change was committed, for lead time. */
     committedAt: z.string().optional(),
@@ -108,8 +147,11 @@ export const PromotionRecordSchema = z.object({
     rollback: RollbackRecordSchema.optional(),
     error: z.string().optional(),
     /** The health color per service and stage at the end (GREEN/YELLOW/RED). */
+    /** Keyed by healthKey(stage, service). */
     health: z.record(z.string(), z.enum(["GREEN", "YELLOW", "RED"])).default({}),
-    hooks: z.array(z.object({ point: z.string(), name: z.string(), outcome: z.enum(["pass", "fail"]), durationMs: z.number(), detail: z.string() })).default([]),
+    /** The last health answer per service and stage, keyed by healthKey(stage, service). */
+    healthDetails: z.record(z.string(), HealthDetailSchema).default({}),
+    hooks: z.array(HookRecordSchema).default([]),
 });
 export type PromotionRecord = z.output<typeof PromotionRecordSchema>;
 export type PromotionRecordInput = z.input<typeof PromotionRecordSchema>;
