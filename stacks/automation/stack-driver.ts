@@ -38,6 +38,8 @@ export interface StackDriver {
     release(service: string): ReleaseState;
     services(): string[];
     config(): Record<string, unknown>;
+    /** The stack's config as the engine decrypts it (secrets included), for hooks' {fromConfig} secrets. */
+    allConfig(): Promise<Record<string, { value: string; secret?: boolean }>>;
     apply(service: string, state: ReleaseState, options?: { signal?: AbortSignal; onEvent?: (e: EngineEvent) => void; message?: string }): Promise<ApplyOutcome>;
     outputs(): Promise<StackOutputs>;
     previewWithPolicies(
@@ -74,6 +76,10 @@ export class EngineStackDriver implements StackDriver {
     config(): Record<string, unknown> {
         this.file.reload();
         return this.file.config();
+    }
+
+    async allConfig(): Promise<Record<string, { value: string; secret?: boolean }>> {
+        return (await this.stack.getAllConfig()) as Record<string, { value: string; secret?: boolean }>;
     }
 
     async apply(service: string, state: ReleaseState, options: { signal?: AbortSignal; onEvent?: (e: EngineEvent) => void; message?: string } = {}): Promise<ApplyOutcome> {

@@ -18,8 +18,8 @@ export interface EngineEnvironmentOptions {
     readonly listener: PromotionListener;
     readonly signal: AbortSignal;
     readonly saveRecord: (record: PromotionRecord) => Promise<void>;
-    readonly hooks: (stage: string, settings: PromotionSettings, driver: StackDriver) => Hooks;
-    readonly notifier: Notifier;
+    readonly hooks: (stage: string, settings: PromotionSettings, driver: StackDriver) => Promise<Hooks>;
+    readonly notifier: (stage: string, driver: StackDriver) => Promise<Notifier>;
     readonly gates?: readonly PreflightGate[];
 }
 

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import pino from "pino";
 import { exitCodeFor } from "../automation/errors";
 import { ExitCode } from "../automation/exit-codes";
-import { Hooks, Notifier } from "../automation/hooks/hook-types";
+import { configLookup, hooksFromStackConfig, notifierFromStackConfig } from "../automation/hooks";
 import { PromotionEnvironment, PromotionOutcome } from "../automation/promotion/promote";
 import { Project } from "../automation/project";
 import { appendRecord, defaultLogPath } from "../automation/records/deployment-log";
@@ -26,9 +26,6 @@ export interface RunContext {
     readonly logger: pino.Logger;
     readonly deploymentLog: string;
 }
-
-const noHooks: Hooks = { run: async () => [] };
-const noNotifier: Notifier = { notify: async () => undefined };
 
 /**
  * What `promote` and `rollback` share: the project, a JSON log file, the live or plain view,
@@ -62,8 +59,9 @@ export async function runWithEngine(
         const env = engineEnvironment({
             project,
             signal: interrupt.signal,
-            hooks: () => noHooks,
-            notifier: noNotifier,
+            hooks: async (_stage, _settings, driver) =>
+                hooksFromStackConfig(driver.config(), { projectDir: project.dir, config: configLookup(await driver.allConfig()), logger }),
+            notifier: async (_stage, driver) => notifierFromStackConfig(driver.config(), { config: configLookup(await driver.allConfig()), logger }),
             listener: (event) => {
                 logger.info({ event: event.type === "finished" ? { type: "finished", id: event.record.id, result: event.record.result } : event }, event.type);
                 view?.event(event);

@@ -53,8 +53,8 @@ export async function demoWorkspace(repo: string, timings: { bakeSeconds: number
                 }),
             );
         }
-        const policyConfig = path.join(repo, "policies", "config", `${name}.json`);
-        if (existsSync(path.join(repo, "policies", "deployment-gates", "PulumiPolicy.yaml")) && existsSync(policyConfig)) {
+        const policyConfig = demoPolicyConfig(repo, dir, name, timings.bakeSeconds);
+        if (existsSync(path.join(repo, "policies", "deployment-gates", "PulumiPolicy.yaml")) && policyConfig) {
             config.set(
                 "shipgate:promotion",
                 doc.createNode({
@@ -86,4 +86,23 @@ export async function demoWorkspace(repo: string, timings: { bakeSeconds: number
         stack: (name) => LocalWorkspace.createOrSelectStack({ stackName: name, workDir: dir }, { workDir: dir, envVars: env, pulumiCommand }),
         stackFile: (name) => path.join(dir, `Pulumi.${name}.yaml`),
     };
+}
+
+/**
+ * The stage's policy config with the one change a demo needs: production's analysis-thresholds
+ * gate asks for 5-minute bakes and a 15-minute watch, the demo bakes for seconds. Everything
+ * else (probes, pinned images, approvers, the checklist, the change window) is as shipped.
+ */
+function demoPolicyConfig(repo: string, dir: string, stage: string, bakeSeconds: number): string | undefined {
+    const source = path.join(repo, "policies", "config", `${stage}.json`);
+    if (!existsSync(source)) return undefined;
+    const config = JSON.parse(readFileSync(source, "utf8")) as Record<string, unknown>;
+    const entry = config["analysis-thresholds"];
+    if (entry && typeof entry === "object") {
+        config["analysis-thresholds"] = { ...(entry as Record<string, unknown>), minBakeSeconds: bakeSeconds, minWatchSeconds: bakeSeconds };
+    }
+    const out = path.join(dir, "policy-config", `${stage}.json`);
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(config, null, 2));
+    return out;
 }

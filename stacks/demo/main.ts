@@ -15,6 +15,11 @@ import { Traffic } from "./traffic";
 
 const REPO = path.resolve(__dirname, "../..");
 const STACKS = ["staging", "production"] as const;
+/**
+ * What CI would hand over (tests, coverage, scans, review). Its `clock` rehearses the change
+ * window at a Tuesday 10:00 UTC, so the demo runs on any day; a real pipeline never sets it.
+ */
+const CHECKLIST = path.join(__dirname, "checklist.json");
 
 interface DemoFlags {
     only?: "good" | "bad";
@@ -91,6 +96,9 @@ async function main(flags: DemoFlags): Promise<number> {
         endpoints.push(`${outputs.services.backend.endpoint}/api/items`, `${outputs.services.frontend.endpoint}/`);
     }
 
+    process.stdout.write(
+        "  (demo timings: 10 s bakes instead of the protocol's 5 min, and the change window judged at a\n   rehearsal clock, Tuesday 10:00 UTC, from stacks/demo/checklist.json; every other gate and threshold as shipped)\n",
+    );
     banner("2. users' traffic: 20 requests/s on each service of both stacks (autocannon)");
     const traffic = new Traffic(endpoints, { ratePerSecond: 20, maxSeconds: 1800 }).start();
     let ok = true;
@@ -98,7 +106,7 @@ async function main(flags: DemoFlags): Promise<number> {
     try {
         if (flags.only !== "bad") {
             banner("3. shipgate promote 2.0.0: staging, then production 25% → 50% → 100%");
-            const code = await shipgate(ws, ["promote", "2.0.0", "--approver", "demo-approver", "--changes", "2.0.0: the good release"]);
+            const code = await shipgate(ws, ["promote", "2.0.0", "--approver", "demo-approver", "--checklist", CHECKLIST, "--changes", "2.0.0: the good release"]);
             const record = lastRecord(ws);
             printReport(ws, record);
             if (record) records.push(record);
@@ -106,7 +114,7 @@ async function main(flags: DemoFlags): Promise<number> {
         }
         if (flags.only !== "good") {
             banner("4. shipgate promote 3.0.0: a release that fails 20% of its requests");
-            const code = await shipgate(ws, ["promote", "3.0.0", "--approver", "demo-approver", "--changes", "3.0.0: ships with a bug (examples/shop/faults.json)"]);
+            const code = await shipgate(ws, ["promote", "3.0.0", "--approver", "demo-approver", "--checklist", CHECKLIST, "--changes", "3.0.0: ships with a bug (examples/shop/faults.json)"]);
             const record = lastRecord(ws);
             printReport(ws, record);
             if (record) records.push(record);

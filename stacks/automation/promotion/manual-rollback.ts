@@ -128,7 +128,7 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
             reason,
             failedAt: env.now(),
             verifier: env.verifier,
-            hooks: env.hooks(request.stack, settings, driver),
+            hooks: await env.hooks(request.stack, settings, driver),
             hookContext: { promotionId: record.id, stage: request.stack, environment: config.environment, version: record.version, reason },
             listener: env.listener,
             now: () => env.now(),

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import {
     Artifact,
+    ChecklistInput,
     InvalidInputError,
     PlannedStep,
     ReleaseInProgressError,
@@ -15,7 +16,7 @@ import {
 import { validateStackConfig } from "../../program/stack-config";
 import { GateRefusal, PromotionRolledBack, RollbackFailed } from "../errors";
 import { HookContext, HookFailure, HookPoint, Hooks, NotificationEvent, Notifier } from "../hooks/hook-types";
-import { GateResult, PromotionRecord, StepRecord } from "../records/promotion-record";
+import { GateResult, PromotionRecord, StepRecord, healthKey } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
 import { StackOutputs } from "../stack-outputs";
 import { PreflightGate } from "./preflight-gates";
@@ -23,6 +24,7 @@ import { PromotionListener } from "./promotion-events";
 import { PromotionSettings, PromotionSettingsSchema } from "./promotion-settings";
 import { RollbackTarget, rollbackStage } from "./rollback-stage";
 import { runSmokeChecks } from "./smoke";
+import { StageFacts, previewPolicyConfigs, stageChecklist } from "./stage-checklist";
 import { StepVerifier } from "./step-verifier";
 
 export interface PromoteRequest {
@@ -41,14 +43,18 @@ export interface PromoteRequest {
     readonly changes?: string;
     /** Pre-flight and policy previews only; nothing changes. */
     readonly dryRun?: boolean;
+    /** CI's facts for the policy pack (tests, coverage, scans, review, migrations): the --checklist file. */
+    readonly checklist?: Partial<ChecklistInput>;
 }
 
 /** Everything the run touches outside the pure model, injected so the state machine can be tested on fakes. */
 export interface PromotionEnvironment {
     openStack(name: string): Promise<StackDriver>;
     readonly verifier: StepVerifier;
-    hooks(stage: string, settings: PromotionSettings, driver: StackDriver): Hooks;
-    readonly notifier: Notifier;
+    /** The stage's hooks from its `shipgate:promotion` config; bad config is bad input (pre-flight). */
+    hooks(stage: string, settings: PromotionSettings, driver: StackDriver): Promise<Hooks>;
+    /** The stage's notifier (Slack-compatible webhooks from its config); a no-op when none. */
+    notifier(stage: string, driver: StackDriver): Promise<Notifier>;
     /** Appends the record to the deployment log and writes the reports; must not throw. */
     saveRecord(record: PromotionRecord): Promise<void>;
     readonly listener: PromotionListener;
@@ -74,6 +80,10 @@ interface StagePlan {
     readonly driver: StackDriver;
     readonly settings: PromotionSettings;
     readonly services: readonly { service: string; lastGood: ReleaseState; steps: readonly PlannedStep[]; healthPath: string }[];
+    readonly hooks: Hooks;
+    readonly notifier: Notifier;
+    /** Violations already reported for this stage (a preview runs twice: first step and target). */
+    readonly seenViolations: Set<string>;
 }
 
 /** A step failed or the run was interrupted while a stage was changing: roll that stage back. */
@@ -131,12 +141,17 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
     };
     let lock: { release(): Promise<void> } | undefined;
     let notified: NotificationEvent | undefined;
+    let notifiers: Notifier[] = [];
+    const notify = async (event: NotificationEvent) => {
+        await Promise.all(notifiers.map((n) => n.notify(event, record)));
+    };
     let error: Error | undefined;
     let changing: { plan: StagePlan; touched: RollbackTarget[] } | undefined;
     try {
         // 1. Pre-flight: nothing below changes anything until every check has passed.
         const target = checkRequest(request);
         const plans = await planStages(request, target, env, record);
+        notifiers = plans.map((p) => p.notifier);
         emit({
             type: "plan",
             id: record.id,
@@ -172,23 +187,31 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
         lock = await env.lock(request.stages, record.id);
         gate({ gate: "lock", outcome: "pass", detail: `no other promotion on ${request.stages.join(", ")}` });
 
-        // 2. The policy packs judge every stage's target before any traffic moves.
-        for (const plan of plans) {
-            await policyPreview(plan, env, gate);
+        // 2. The policy packs judge every stage's target before any traffic moves. A stage after
+        //    staging in this run cannot have staging's result yet: its staging-verified gate is
+        //    judged again, for real, right before that stage runs.
+        for (const [i, plan] of plans.entries()) {
+            const stagingEarlier = plans.slice(0, i).some((p) => p.environment === "staging");
+            await policyPreview(plan, env, gate, request, stageFacts(plan, request, undefined), stagingEarlier ? ["staging-verified"] : []);
         }
         if (request.dryRun) {
             record.result = "succeeded";
             return { record };
         }
-        await env.notifier.notify("started", record);
+        await notify("started");
         notified = "started";
 
         // 3. The stages, in order.
-        for (const plan of plans) {
+        let stagingResult: StageFacts["staging"];
+        for (const [i, plan] of plans.entries()) {
             emit({ type: "stage-start", stage: plan.stage });
+            if (i > 0 && stagingResult) {
+                await policyPreview(plan, env, gate, request, stageFacts(plan, request, stagingResult), []);
+            }
             changing = { plan, touched: [] };
             await runStage(plan, request, env, record, changing.touched);
             changing = undefined;
+            if (plan.environment === "staging") stagingResult = { version: request.version, succeeded: true, finishedAt: env.now().toISOString() };
         }
         record.result = "succeeded";
         return { record };
@@ -209,7 +232,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
         if (!request.dryRun) {
             await env.saveRecord(record);
             const event: NotificationEvent = record.result === "succeeded" ? "succeeded" : record.result;
-            if (notified || event !== "refused") await env.notifier.notify(event, record);
+            if (notified || event !== "refused") await notify(event);
         }
         emit({ type: "finished", record });
     }
@@ -256,7 +279,16 @@ async function planStages(request: PromoteRequest, target: Artifact, env: Promot
                 return { service, lastGood, steps, healthPath: config.services[service].healthPath };
             });
         record.services = services.map((s) => s.service);
-        plans.push({ stage, environment: config.environment, driver, settings: settings.data, services });
+        plans.push({
+            stage,
+            environment: config.environment,
+            driver,
+            settings: settings.data,
+            services,
+            hooks: await env.hooks(stage, settings.data, driver),
+            notifier: await env.notifier(stage, driver),
+            seenViolations: new Set(),
+        });
     }
     return plans;
 }
@@ -277,28 +309,66 @@ function checkNeverSkipStaging(request: PromoteRequest, plans: StagePlan[], gate
     );
 }
 
-async function policyPreview(plan: StagePlan, env: PromotionEnvironment, gate: (g: GateResult) => void): Promise<void> {
+function stageFacts(plan: StagePlan, request: PromoteRequest, staging: StageFacts["staging"]): StageFacts {
+    return {
+        environment: plan.environment,
+        version: request.version,
+        services: plan.services.map((s) => s.service),
+        approvers: request.approvers,
+        commit: request.gitCommit,
+        rollbackTarget: plan.services[0] ? liveArtifact(plan.services[0].lastGood).version : undefined,
+        staging,
+        hotfixReason: request.hotfixReason,
+    };
+}
+
+async function policyPreview(
+    plan: StagePlan,
+    env: PromotionEnvironment,
+    gate: (g: GateResult) => void,
+    request: PromoteRequest,
+    facts: StageFacts,
+    disabled: readonly string[],
+): Promise<void> {
     const files = env.policy(plan.stage, plan.environment, plan.settings);
     if (!files) {
         gate({ stage: plan.stage, gate: "policy", outcome: "warn", detail: "no policy pack configured: the preview ran without gates" });
         return;
     }
-    const targets = new Map(plan.services.filter((s) => s.steps.length).map((s) => [s.service, s.steps[s.steps.length - 1].state]));
-    // The first step is what moves traffic first; the last is where the release ends. Judge both.
-    const firsts = new Map(plan.services.filter((s) => s.steps.length).map((s) => [s.service, s.steps[0].state]));
-    for (const [label, states] of [["first step", firsts], ["target", targets]] as const) {
-        if (!states.size) continue;
-        const outcome = await plan.driver.previewWithPolicies(states, { policyPacks: files.packs, policyPackConfigs: files.configs, signal: env.signal });
-        for (const v of outcome.violations) {
-            gate({ stage: plan.stage, gate: `policy:${v.policy}`, outcome: v.level === "mandatory" ? "fail" : "warn", detail: v.message });
+    const checklist = request.checklist ? stageChecklist(request.checklist, facts) : undefined;
+    const configs = previewPolicyConfigs(files.configs, checklist, disabled);
+    try {
+        // The first step is what moves traffic first; the last is where the release ends. Judge both.
+        const targets = new Map(plan.services.filter((s) => s.steps.length).map((s) => [s.service, s.steps[s.steps.length - 1].state]));
+        const firsts = new Map(plan.services.filter((s) => s.steps.length).map((s) => [s.service, s.steps[0].state]));
+        for (const [label, states] of [["first step", firsts], ["target", targets]] as const) {
+            if (!states.size) continue;
+            const outcome = await plan.driver.previewWithPolicies(states, { policyPacks: files.packs, policyPackConfigs: configs.files, signal: env.signal });
+            const seen = new Set<string>();
+            for (const v of outcome.violations) {
+                const key = `${v.policy}|${v.message}`;
+                if (seen.has(key) || plan.seenViolations.has(key)) continue;
+                seen.add(key);
+                plan.seenViolations.add(key);
+                gate({ stage: plan.stage, gate: `policy:${v.policy}`, outcome: v.level === "mandatory" ? "fail" : "warn", detail: v.message });
+            }
+            if (!outcome.passed) {
+                const mandatory = outcome.violations.filter((v) => v.level === "mandatory").map((v) => v.policy);
+                throw new GateRefusal(
+                    "policy",
+                    `${plan.stage} (${label}) violates ${[...new Set(mandatory)].join(", ")}`,
+                    checklist ? "fix the violations listed above, then promote again" : "fix the violations listed above; CI hands its checklist over with --checklist <file> (see README, Deployment gates)",
+                );
+            }
         }
-        if (!outcome.passed) {
-            const mandatory = outcome.violations.filter((v) => v.level === "mandatory").map((v) => v.policy);
-            throw new GateRefusal("policy", `${plan.stage} (${label}) violates ${[...new Set(mandatory)].join(", ")}`, "fix the violations listed above, then promote again");
-        }
-        if (label === "target") {
-            gate({ stage: plan.stage, gate: "policy", outcome: "pass", detail: `${files.packs.length} pack(s) passed the preview of ${plan.stage}` });
-        }
+        gate({
+            stage: plan.stage,
+            gate: "policy",
+            outcome: "pass",
+            detail: `${files.packs.length} pack(s) passed the preview of ${plan.stage}${disabled.length ? ` (${disabled.join(", ")} judged before ${plan.stage} runs)` : ""}`,
+        });
+    } finally {
+        configs.cleanup();
     }
 }
 
@@ -323,7 +393,7 @@ async function runHooks(hooks: Hooks, point: HookPoint, context: HookContext, en
 const PROMOTING: ReadonlySet<string> = new Set(["canary-promote", "bluegreen-switch", "rolling-update"]);
 
 async function runStage(plan: StagePlan, request: PromoteRequest, env: PromotionEnvironment, record: PromotionRecord, touched: RollbackTarget[]): Promise<void> {
-    const hooks = env.hooks(plan.stage, plan.settings, plan.driver);
+    const hooks = plan.hooks;
     const base = { promotionId: record.id, stage: plan.stage, environment: plan.environment, version: request.version };
     await runHooks(hooks, "beforeRollout", base, env, record).catch((err) => {
         throw new StageFailure(`beforeRollout hook failed in ${plan.stage}: ${(err as Error).message}`, env.now(), err);
@@ -386,7 +456,8 @@ async function runStage(plan: StagePlan, request: PromoteRequest, env: Promotion
                 if (verification.outcome === "fail") {
                     throw new StageFailure(`${svc.service} step ${step.index} (${step.summary}) failed its checks: ${verification.reason}`, env.now());
                 }
-                if (verification.healthColor) record.health[`${plan.stage}/${svc.service}`] = verification.healthColor;
+                if (verification.healthColor) record.health[healthKey(plan.stage, svc.service)] = verification.healthColor;
+                if (verification.healthDetail) record.healthDetails[healthKey(plan.stage, svc.service)] = verification.healthDetail;
                 await runHooks(hooks, "afterStep", { ...context, step: { index: step.index, kind: step.kind, summary: step.summary } }, env, record);
                 stepRecord.result = "succeeded";
             } catch (err) {
@@ -447,7 +518,7 @@ async function recover(plan: StagePlan, touched: RollbackTarget[], err: unknown,
         reason: failure.message,
         failedAt: failure.failedAt,
         verifier: env.verifier,
-        hooks: env.hooks(plan.stage, plan.settings, plan.driver),
+        hooks: plan.hooks,
         hookContext: { promotionId: record.id, stage: plan.stage, environment: plan.environment, version: request.version, reason: failure.message },
         listener: env.listener,
         now: () => env.now(),

@@ -1,6 +1,6 @@
 import { PlannedStep, ReleaseState, planRollback, trafficSplit } from "../../../components/release";
 import { HookContext, Hooks } from "../hooks/hook-types";
-import { PromotionRecord, RollbackRecord, StepRecord } from "../records/promotion-record";
+import { PromotionRecord, RollbackRecord, StepRecord, healthKey } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
 import { StackOutputs } from "../stack-outputs";
 import { PromotionListener } from "./promotion-events";
@@ -25,8 +25,8 @@ export interface RollbackStageArgs {
     readonly hookContext: HookContext;
     readonly listener: PromotionListener;
     now(): Date;
-    /** Where hook outcomes go. */
-    readonly record: Pick<PromotionRecord, "hooks">;
+    /** Where hook outcomes and the services' final health go. */
+    readonly record: Pick<PromotionRecord, "hooks" | "health" | "healthDetails">;
 }
 
 /**
@@ -88,6 +88,8 @@ export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: 
                 healthPath: target.healthPath,
                 outputs,
             });
+            if (verification.healthColor) args.record.health[healthKey(args.stage, target.service)] = verification.healthColor;
+            if (verification.healthDetail) args.record.healthDetails[healthKey(args.stage, target.service)] = verification.healthDetail;
             if (verification.outcome !== "pass") {
                 throw new Error(`${target.service} is back on its last good release but not healthy: ${verification.reason}`);
             }

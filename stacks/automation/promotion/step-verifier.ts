@@ -1,5 +1,5 @@
 import { AnalysisConfig, PlannedStep, otherColor } from "../../../components/release";
-import { VerificationSummary } from "../records/promotion-record";
+import { HealthDetail, VerificationSummary } from "../records/promotion-record";
 import { StackOutputs } from "../stack-outputs";
 import {
     AnalysisEvent,
@@ -143,15 +143,52 @@ export class EngineStepVerifier implements StepVerifier {
             const state = monitor.record(results);
             const worst = worstHealth(results);
             if (worst.color !== "RED") {
-                return { kind, outcome: "pass", reason: `${worst.color}: ${urls.join(", ")} healthy`, healthColor: worst.color, checks: [], measurements: 0, healthChecks: rounds, durationMs: Date.now() - started };
+                return {
+                    kind,
+                    outcome: "pass",
+                    reason: `${worst.color}: ${urls.join(", ")} healthy`,
+                    healthColor: worst.color,
+                    healthDetail: healthDetail(worst),
+                    checks: [],
+                    measurements: 0,
+                    healthChecks: rounds,
+                    durationMs: Date.now() - started,
+                };
             }
             if (state.failed || Date.now() > deadline) {
                 const why = state.failed ? `${state.consecutiveFailures} consecutive failed health checks` : `not healthy within ${this.options.healthTimeoutSeconds}s`;
-                return { kind, outcome: "fail", reason: `${why}: ${worst.url} ${worst.reason ?? "RED"}`, healthColor: "RED", checks: [], measurements: 0, healthChecks: rounds, durationMs: Date.now() - started };
+                return {
+                    kind,
+                    outcome: "fail",
+                    reason: `${why}: ${worst.url} ${worst.reason ?? "RED"}`,
+                    healthColor: "RED",
+                    healthDetail: healthDetail(worst),
+                    checks: [],
+                    measurements: 0,
+                    healthChecks: rounds,
+                    durationMs: Date.now() - started,
+                };
             }
             await sleep(analysis.health.intervalSeconds * 1000, signal);
         }
     }
+}
+
+/** The protocol's status of a service: its color and the HealthCheck's own checks (database, integrations, errors). */
+export function healthDetail(result: HealthResult | undefined): HealthDetail | undefined {
+    if (!result) return undefined;
+    const checks: Record<string, boolean> = {};
+    for (const [name, value] of Object.entries(result.report?.checks ?? {})) {
+        if (typeof value === "boolean") checks[name] = value;
+    }
+    return {
+        color: result.color,
+        status: result.status,
+        checks,
+        errors: (result.report?.checks as { errors?: string[] } | undefined)?.errors ?? [],
+        reason: result.reason,
+        at: result.at,
+    };
 }
 
 function fail(kind: VerificationSummary["kind"], reason: string, durationMs: number): VerificationSummary {
@@ -171,6 +208,7 @@ export function summarise(result: AnalysisResult): VerificationSummary {
         outcome: result.outcome,
         reason: result.reason,
         healthColor: result.lastHealthColor,
+        healthDetail: healthDetail(result.health.length ? worstHealth(result.health[result.health.length - 1].results) : undefined),
         candidate: figures(last?.candidate ?? result.lastVerdict?.candidate),
         baseline: baseline ? { label: result.baselineLabel ?? "baseline", ...baseline } : undefined,
         checks: (result.lastVerdict?.checks ?? []).map((c) => ({

@@ -23,6 +23,22 @@ export const GateResultSchema = z.object({
 });
 export type GateResult = z.output<typeof GateResultSchema>;
 
+/**
+ * The last health answer of a service in a stage, with its checks, so the report can give the
+ * protocol's status of database, WebSocket and third-party integrations (seed 000), not just a color.
+ */
+export const HealthDetailSchema = z.object({
+    color: z.enum(["GREEN", "YELLOW", "RED"]),
+    status: z.enum(["ok", "warning", "error"]).optional(),
+    /** The HealthCheck's boolean checks as the service reported them (database, websocket, pioneer, memory, ...). */
+    checks: z.record(z.string(), z.boolean()).default({}),
+    /** The HealthCheck's `checks.errors`. */
+    errors: z.array(z.string()).default([]),
+    reason: z.string().optional(),
+    at: z.string().optional(),
+});
+export type HealthDetail = z.output<typeof HealthDetailSchema>;
+
 /** Figures of a step's verification, flattened for the log and the report. */
 export const VerificationSummarySchema = z.object({
     kind: z.enum(["analysis", "preview", "health", "none"]),
@@ -35,6 +51,8 @@ export const VerificationSummarySchema = z.object({
     checks: z.array(z.object({ name: z.string(), outcome: z.string(), value: z.string().optional(), threshold: z.string().optional(), detail: z.string() })).default([]),
     measurements: z.number().default(0),
     healthChecks: z.number().default(0),
+    /** The last health answer with its checks (database, integrations), for the report's status table. */
+    healthDetail: HealthDetailSchema.optional(),
     durationMs: z.number(),
 });
 export type VerificationSummary = z.output<typeof VerificationSummarySchema>;
@@ -93,21 +111,7 @@ export function healthKey(stage: string, service: string): string {
     return `${stage}/${service}`;
 }
 
-/**
- * The last health answer of a service in a stage, with its checks, so the report can give the
- * protocol's status of database, WebSocket and third-party integrations (seed 000), not just a color.
- */
-export const HealthDetailSchema = z.object({
-    color: z.enum(["GREEN", "YELLOW", "RED"]),
-    status: z.enum(["ok", "warning", "error"]).optional(),
-    /** The HealthCheck's boolean checks as the service reported them (database, websocket, pioneer, memory, ...). */
-    checks: z.record(z.string(), z.boolean()).default({}),
-    /** The HealthCheck's `checks.errors`. */
-    errors: z.array(z.string()).default([]),
-    reason: z.string().optional(),
-    at: z.string().optional(),
-});
-export type HealthDetail = z.output<typeof HealthDetailSchema>;
+
 
 export const HookRecordSchema = z.object({
     point: z.string(),

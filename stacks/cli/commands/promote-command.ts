@@ -1,4 +1,7 @@
 import { Command } from "commander";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { ChecklistInput, ChecklistSchema, InvalidInputError, problemsFromZod } from "../../../components/release";
 import { promote } from "../../automation/promotion/promote";
 import { deployer, gitInfo } from "../git-info";
 import { RunFlags, runWithEngine } from "../run-context";
@@ -14,6 +17,23 @@ interface PromoteFlags extends RunFlags {
     deployer?: string;
     changes?: string;
     dryRun?: boolean;
+    checklist?: string;
+}
+
+/** CI's checklist file: validated here, so a typo is bad input before anything runs. */
+function readChecklist(file: string, cwd: string): Partial<ChecklistInput> {
+    const full = path.resolve(cwd, file);
+    if (!existsSync(full)) throw new InvalidInputError("--checklist", [{ path: file, message: "no such file: pass the checklist JSON CI wrote (see README, Deployment gates)" }]);
+    let raw: unknown;
+    try {
+        raw = JSON.parse(readFileSync(full, "utf8"));
+    } catch (err) {
+        throw new InvalidInputError("--checklist", [{ path: file, message: `not valid JSON: ${(err as Error).message}` }]);
+    }
+    // The run fills environment, version, approvers, the rollback target and staging itself.
+    const result = ChecklistSchema.partial().safeParse(raw);
+    if (!result.success) throw new InvalidInputError("--checklist", problemsFromZod(result.error, "checklist"));
+    return raw as Partial<ChecklistInput>;
 }
 
 export function promoteCommand(): Command {
@@ -28,6 +48,7 @@ export function promoteCommand(): Command {
         .option("--commit <sha>", "the commit being released (default: $GITHUB_SHA, $BUILD_SOURCEVERSION or git HEAD)")
         .option("--deployer <name>", "who releases (default: the CI actor or $USER)")
         .option("--changes <text>", "what the release changes, for the deployment log")
+        .option("--checklist <file>", "CI's deployment checklist (JSON: tests, coverage, vulnerabilities, review, migrations) for the policy gates")
         .option("--dry-run", "pre-flight checks and policy previews only; change nothing")
         .option("--report-dir <dir>", "where the Markdown and JSON reports go", ".shipgate/reports")
         .option("--log <file>", "the deployment log (JSON Lines; default .shipgate/deployments.jsonl)")
@@ -40,6 +61,7 @@ export function promoteCommand(): Command {
                 flags,
                 async ({ project, env }) => {
                     const git = gitInfo(project.dir, flags.commit);
+                    const checklist = flags.checklist ? readChecklist(flags.checklist, global.cwd) : undefined;
                     return promote(
                         {
                             version,
@@ -53,6 +75,7 @@ export function promoteCommand(): Command {
                             deployer: flags.deployer ?? deployer(),
                             changes: flags.changes,
                             dryRun: flags.dryRun,
+                            checklist,
                         },
                         env,
                     );
