@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../../components/release";
 import { ShipgateService } from "../../components/kubernetes";
+import type * as AwsModule from "./platforms/aws";
+import type * as AzureModule from "./platforms/azure";
 import { kubernetesPlatform } from "./platforms/kubernetes";
 import { localPlatform } from "./platforms/local";
 import { ServicePlatform } from "./platforms/service-platform";
@@ -28,6 +30,16 @@ function platformFor(config: StackConfig, secrets: StackSecrets, context: StackC
             return kubernetesPlatform({ settings: config.kubernetes!, kubeconfig: secrets.kubeconfig, ...context });
         case "local":
             return localPlatform({ settings: config.local!, secrets: secrets.localSecrets, ...context });
+        // The cloud SDKs load only for the stacks that use them.
+        case "aws":
+            return (require("./platforms/aws") as typeof AwsModule).awsPlatform({
+                settings: config.aws!,
+                services: config.services,
+                stack: context.stack,
+                project: pulumi.getProject(),
+            });
+        case "azure":
+            return (require("./platforms/azure") as typeof AzureModule).azurePlatform({ settings: config.azure!, stack: context.stack, project: pulumi.getProject() });
     }
 }
 

@@ -20,6 +20,8 @@ export function readStackConfig(): { config: StackConfig; order: string[]; secre
             platform: cfg.get("platform") ?? "local",
             services: cfg.getObject("services"),
             kubernetes: cfg.getObject("kubernetes"),
+            aws: cfg.getObject("aws"),
+            azure: cfg.getObject("azure"),
             local: cfg.getObject("local"),
         };
         const { config, order } = validateStackConfig(raw);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { InputProblem, InvalidInputError, ServiceSpecSchema, deployOrder, problemsFromZod } from "../../components/release";
+import { AwsPlatformSchema } from "./platforms/aws-config";
+import { AzurePlatformSchema } from "./platforms/azure-config";
 import { KubernetesPlatformSchema } from "./platforms/kubernetes-config";
 import { LocalPlatformSchema } from "./platforms/local-config";
 
@@ -9,8 +11,8 @@ export const EnvironmentSchema = z.enum(["development", "staging", "production"]
 });
 export type Environment = z.output<typeof EnvironmentSchema>;
 
-export const PlatformSchema = z.enum(["local", "kubernetes"], {
-    error: (issue) => `unknown platform ${JSON.stringify(issue.input)}: use local or kubernetes`,
+export const PlatformSchema = z.enum(["local", "kubernetes", "aws", "azure"], {
+    error: (issue) => `unknown platform ${JSON.stringify(issue.input)}: use local, kubernetes, aws or azure`,
 });
 export type Platform = z.output<typeof PlatformSchema>;
 
@@ -32,6 +34,8 @@ export const StackConfigSchema = z.object({
     services: ServicesSchema,
     kubernetes: KubernetesPlatformSchema.optional(),
     local: LocalPlatformSchema.optional(),
+    aws: AwsPlatformSchema.optional(),
+    azure: AzurePlatformSchema.optional(),
 });
 
 export type StackConfig = z.output<typeof StackConfigSchema>;
@@ -44,6 +48,8 @@ export const CONFIG_KEYS: Record<keyof StackConfigInput, string> = {
     services: "shipgate:services",
     kubernetes: "shipgate:kubernetes",
     local: "shipgate:local",
+    aws: "shipgate:aws",
+    azure: "shipgate:azure",
 };
 
 /**
@@ -69,6 +75,9 @@ export function validateStackConfig(raw: Record<string, unknown>): { config: Sta
                 message: "missing while shipgate:platform is kubernetes: set at least {namespace: <name>} (see README, \"Point the stacks at a cluster\")",
             },
         ]);
+    }
+    if (config.platform === "aws" || config.platform === "azure") {
+        cloudProblems(config, config.platform);
     }
     if (config.platform === "local") {
         if (!config.local) {
@@ -96,4 +105,25 @@ export function validateStackConfig(raw: Record<string, unknown>): { config: Sta
     }
     const order = deployOrder(config.services, CONFIG_KEYS.services);
     return { config, order };
+}
+
+/** A cloud platform needs its block, and its per-service settings must name services of the stack. */
+function cloudProblems(config: StackConfig, platform: "aws" | "azure"): void {
+    const block = config[platform];
+    const key = CONFIG_KEYS[platform];
+    if (!block) {
+        throw new InvalidInputError("stack config", [
+            {
+                path: key,
+                message: `missing while shipgate:platform is ${platform}: set at least ${platform === "aws" ? "region, network and loadBalancer" : "location, resourceGroupName and containerAppsEnvironmentId"} (see examples/stacks/Pulumi.${platform}-production.yaml)`,
+            },
+        ]);
+    }
+    const extra = Object.keys(block.services).filter((name) => !(name in config.services));
+    if (extra.length) {
+        throw new InvalidInputError(
+            "stack config",
+            extra.map((name) => ({ path: `${key}.services.${name}`, message: `there is no service ${name} in shipgate:services: remove it or declare the service` })),
+        );
+    }
 }

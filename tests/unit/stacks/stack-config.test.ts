@@ -47,7 +47,7 @@ describe("stack config", () => {
         raw.platform = "nomad";
         raw.environment = "prod";
         const found = problems(raw);
-        assert.ok(found.some((p) => /^shipgate:platform: unknown platform "nomad": use local or kubernetes/.test(p)), found.join("\n"));
+        assert.ok(found.some((p) => /^shipgate:platform: unknown platform "nomad": use local, kubernetes, aws or azure/.test(p)), found.join("\n"));
         assert.ok(found.some((p) => /^shipgate:environment: unknown environment "prod"/.test(p)), found.join("\n"));
     });
 

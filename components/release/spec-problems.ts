@@ -1,0 +1,35 @@
+import { InputProblem } from "./errors";
+import { ServiceSpec } from "./service-spec";
+
+/**
+ * Every platform's rule for a service's environment: each variable comes from one place (env,
+ * a secret, or a link) and every link gets the endpoint the stack resolved for it.
+ */
+export function environmentProblems(service: ServiceSpec, links: Readonly<Record<string, unknown>>): InputProblem[] {
+    const problems: InputProblem[] = [];
+    for (const key of Object.keys(service.secretEnv)) {
+        if (key in service.env) {
+            problems.push({
+                path: `service.secretEnv.${key}`,
+                message: `${key} is set in both env and secretEnv: keep it in secretEnv only, so the value never appears in the spec`,
+            });
+        }
+    }
+    for (const [key, target] of Object.entries(service.links)) {
+        if (!(key in links)) {
+            problems.push({
+                path: `service.links.${key}`,
+                message: `no endpoint was passed for the link to "${target}": pass links: {${key}: <${target}'s endpoint>}`,
+            });
+        }
+    }
+    for (const key of Object.keys(links)) {
+        if (key in service.env || key in service.secretEnv) {
+            problems.push({
+                path: `links.${key}`,
+                message: `${key} is both a link and ${key in service.env ? "an env" : "a secretEnv"} variable: remove one of them`,
+            });
+        }
+    }
+    return problems;
+}
