@@ -148,8 +148,11 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
     let error: Error | undefined;
     let changing: { plan: StagePlan; touched: RollbackTarget[] } | undefined;
     try {
-        // 1. Pre-flight: nothing below changes anything until every check has passed.
+        // 1. Pre-flight: nothing below changes anything until every check has passed. The lock
+        //    comes first, so the plans are made from stack files no other promotion is editing.
         const target = checkRequest(request);
+        lock = await env.lock(request.stages, record.id);
+        gate({ gate: "lock", outcome: "pass", detail: `no other promotion on ${request.stages.join(", ")}` });
         const plans = await planStages(request, target, env, record);
         notifiers = plans.map((p) => p.notifier);
         emit({
@@ -184,8 +187,6 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
                 }
             }
         }
-        lock = await env.lock(request.stages, record.id);
-        gate({ gate: "lock", outcome: "pass", detail: `no other promotion on ${request.stages.join(", ")}` });
 
         // 2. The policy packs judge every stage's target before any traffic moves. A stage after
         //    staging in this run cannot have staging's result yet: its staging-verified gate is
