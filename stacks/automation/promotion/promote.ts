@@ -154,7 +154,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
         lock = await env.lock(request.stages, record.id);
         gate({ gate: "lock", outcome: "pass", detail: `no other promotion on ${request.stages.join(", ")}` });
         const plans = await planStages(request, target, env, record);
-        notifiers = plans.map((p) => p.notifier);
+        notifiers = [...new Set(plans.map((p) => p.notifier))];
         emit({
             type: "plan",
             id: record.id,

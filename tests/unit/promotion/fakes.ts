@@ -1,0 +1,211 @@
+// In-memory stand-ins for the engine around the promotion state machine, so its decisions can
+// be tested step by step. (The same machine runs through the real engine in
+// tests/integration/release-engine.test.ts.)
+import { ReleaseState, ReleaseStateInput, parseReleaseState, trafficSplit } from "../../../components/release";
+import { HookContext, HookFailure, HookOutcome, HookPoint, Hooks, NotificationEvent, Notifier } from "../../../stacks/automation/hooks/hook-types";
+import { PromotionEnvironment } from "../../../stacks/automation/promotion/promote";
+import { PromotionEvent } from "../../../stacks/automation/promotion/promotion-events";
+import { PromotionRecord, VerificationSummary } from "../../../stacks/automation/records/promotion-record";
+import { ApplyOutcome, PolicyPreviewOutcome, StackDriver } from "../../../stacks/automation/stack-driver";
+import { StackOutputs } from "../../../stacks/automation/stack-outputs";
+import { StepVerifier, VerifyStepContext } from "../../../stacks/automation/promotion/step-verifier";
+
+export interface AppliedState {
+    readonly stack: string;
+    readonly service: string;
+    readonly state: ReleaseState;
+}
+
+/** A stack whose config holds release states and whose `up` just records what was applied. */
+export class FakeStack implements StackDriver {
+    readonly releases = new Map<string, ReleaseState>();
+    failApplyWhen?: (service: string, state: ReleaseState) => boolean;
+    /** What the router reads back; by default exactly the state's split. */
+    routerWeights?: (service: string, state: ReleaseState) => Record<string, number>;
+    previewViolations: PolicyPreviewOutcome["violations"] = [];
+    previews = 0;
+
+    constructor(
+        readonly name: string,
+        private readonly environment: string,
+        services: Record<string, ReleaseStateInput>,
+        private readonly log: AppliedState[],
+    ) {
+        for (const [service, release] of Object.entries(services)) this.releases.set(service, parseReleaseState(release));
+    }
+
+    release(service: string): ReleaseState {
+        return this.releases.get(service)!;
+    }
+
+    services(): string[] {
+        return [...this.releases.keys()];
+    }
+
+    config(): Record<string, unknown> {
+        return {
+            "shipgate:environment": this.environment,
+            "shipgate:platform": "local",
+            "shipgate:local": {
+                routerStatsPort: 17001,
+                prometheusPort: 17090,
+                services: Object.fromEntries(this.services().map((s, i) => [s, { port: 17010 + 10 * i, run: { args: [`${s}.ts`] } }])),
+            },
+            "shipgate:services": Object.fromEntries(
+                this.services().map((s) => [s, { image: `acme/${s}`, release: this.releases.get(s), links: s === "frontend" ? { BACKEND_URL: "backend" } : {} }]),
+            ),
+        };
+    }
+
+    async allConfig() {
+        return {};
+    }
+
+    async apply(service: string, state: ReleaseState): Promise<ApplyOutcome> {
+        if (this.failApplyWhen?.(service, state)) throw new Error(`engine error applying ${service}`);
+        this.releases.set(service, state);
+        this.log.push({ stack: this.name, service, state });
+        return { outputs: await this.outputs(), engineMs: 5, changes: { update: 1 } };
+    }
+
+    async outputs(): Promise<StackOutputs> {
+        return {
+            environment: this.environment,
+            platform: "local",
+            deployOrder: this.services(),
+            metrics: {},
+            services: Object.fromEntries(
+                this.services().map((s) => {
+                    const state = this.releases.get(s)!;
+                    return [
+                        s,
+                        {
+                            strategy: state.strategy,
+                            version: "x",
+                            tracks: {},
+                            endpoint: `http://${this.name}-${s}`,
+                            previewEndpoint: null,
+                            routerWeights: this.routerWeights ? this.routerWeights(s, state) : { ...trafficSplit(state) },
+                        },
+                    ];
+                }),
+            ),
+        };
+    }
+
+    async previewWithPolicies(): Promise<PolicyPreviewOutcome> {
+        this.previews++;
+        return { passed: !this.previewViolations.some((v) => v.level === "mandatory"), violations: this.previewViolations, engineMs: 1 };
+    }
+}
+
+/** A verifier that passes every step unless told which one fails (and can abort a run). */
+export class ScriptedVerifier implements StepVerifier {
+    readonly verified: string[] = [];
+    failWhen?: (context: VerifyStepContext) => string | undefined;
+    onVerify?: (context: VerifyStepContext) => void;
+
+    async verify(context: VerifyStepContext): Promise<VerificationSummary> {
+        this.verified.push(`${context.stage}/${context.service}/${context.step.kind}`);
+        this.onVerify?.(context);
+        if (context.signal?.aborted) {
+            return { kind: "analysis", outcome: "aborted", reason: "interrupted", checks: [], measurements: 0, healthChecks: 0, durationMs: 0 };
+        }
+        const failure = this.failWhen?.(context);
+        return {
+            kind: context.step.verify === "none" ? "none" : context.step.verify,
+            outcome: failure ? "fail" : context.step.verify === "none" ? "skipped" : "pass",
+            reason: failure ?? "ok",
+            healthColor: failure ? "RED" : "GREEN",
+            checks: [],
+            measurements: 1,
+            healthChecks: 1,
+            durationMs: 1,
+        };
+    }
+
+    async measureBaseline() {
+        return undefined;
+    }
+}
+
+export class RecordingHooks implements Hooks {
+    readonly calls: string[] = [];
+    failAt?: HookPoint;
+
+    async run(point: HookPoint, context: HookContext): Promise<HookOutcome[]> {
+        this.calls.push(`${point}:${context.stage}${context.service ? `/${context.service}` : ""}`);
+        const outcome: HookOutcome = { point, name: "check", outcome: point === this.failAt ? "fail" : "pass", durationMs: 1, detail: "" };
+        if (point === this.failAt) throw new HookFailure([outcome]);
+        return [outcome];
+    }
+}
+
+export interface FakeWorld {
+    readonly applied: AppliedState[];
+    readonly stacks: Record<string, FakeStack>;
+    readonly verifier: ScriptedVerifier;
+    readonly hooks: RecordingHooks;
+    readonly notifications: NotificationEvent[];
+    readonly events: PromotionEvent[];
+    readonly saved: PromotionRecord[];
+    readonly controller: AbortController;
+    locked: string[][];
+    env: PromotionEnvironment;
+}
+
+/** Staging (blue-green) and production (canary), backend and frontend, on 1.0.0. */
+export function fakeWorld(options: { withPolicy?: boolean } = {}): FakeWorld {
+    const applied: AppliedState[] = [];
+    const stacks = {
+        staging: new FakeStack("staging", "staging", { backend: { strategy: "blueGreen", blue: "1.0.0" }, frontend: { strategy: "blueGreen", blue: "1.0.0" } }, applied),
+        production: new FakeStack(
+            "production",
+            "production",
+            { backend: { strategy: "canary", stable: "1.0.0" }, frontend: { strategy: "canary", stable: "1.0.0" } },
+            applied,
+        ),
+    };
+    const verifier = new ScriptedVerifier();
+    const hooks = new RecordingHooks();
+    const notifications: NotificationEvent[] = [];
+    const events: PromotionEvent[] = [];
+    const saved: PromotionRecord[] = [];
+    const controller = new AbortController();
+    const notifier: Notifier = { notify: async (event) => void notifications.push(event) };
+    let clock = Date.parse("2026-11-17T10:00:00Z");
+    const world: FakeWorld = {
+        applied,
+        stacks,
+        verifier,
+        hooks,
+        notifications,
+        events,
+        saved,
+        controller,
+        locked: [],
+        env: undefined as unknown as PromotionEnvironment,
+    };
+    world.env = {
+        openStack: async (name) => {
+            const stack = (stacks as Record<string, FakeStack>)[name];
+            if (!stack) throw new Error(`no stack ${name}`);
+            return stack;
+        },
+        verifier,
+        hooks: async () => hooks,
+        notifier: async () => notifier,
+        saveRecord: async (record) => void saved.push(structuredClone(record)),
+        listener: (event) => void events.push(event),
+        lock: async (stages) => {
+            world.locked.push([...stages]);
+            return { release: async () => undefined };
+        },
+        policy: () => (options.withPolicy ? { packs: ["pack"], configs: [] } : undefined),
+        gates: [],
+        signal: controller.signal,
+        now: () => new Date((clock += 1000)),
+        sleep: async () => undefined,
+    };
+    return world;
+}

@@ -1,0 +1,196 @@
+import { strict as assert } from "node:assert";
+import { InvalidInputError, describeState, trafficSplit } from "../../../components/release";
+import { GateRefusal, PromotionRolledBack, RollbackFailed } from "../../../stacks/automation/errors";
+import { approvalsGate } from "../../../stacks/automation/promotion/preflight-gates";
+import { PromoteRequest, promote } from "../../../stacks/automation/promotion/promote";
+import { fakeWorld } from "./fakes";
+
+const REQUEST: PromoteRequest = { version: "2.0.0", stages: ["staging", "production"], approvers: ["alice"] };
+
+describe("the promotion state machine", () => {
+    it("walks staging then production, backend before frontend, every planned step in order", async () => {
+        const world = fakeWorld();
+        const { record, error } = await promote(REQUEST, world.env);
+        assert.equal(error, undefined);
+        assert.equal(record.result, "succeeded");
+        assert.deepEqual(
+            world.applied.map((a) => `${a.stack}/${a.service}: ${a.state.strategy === "canary" ? trafficSplit(a.state).canary : describeState(a.state)}`),
+            [
+                "staging/backend: blue 1.0.0 active, green 2.0.0 idle",
+                "staging/backend: green 2.0.0 active, blue 1.0.0 idle",
+                "staging/backend: green 2.0.0 active, blue 1.0.0 idle (scaled down)",
+                "staging/frontend: blue 1.0.0 active, green 2.0.0 idle",
+                "staging/frontend: green 2.0.0 active, blue 1.0.0 idle",
+                "staging/frontend: green 2.0.0 active, blue 1.0.0 idle (scaled down)",
+                "production/backend: 25",
+                "production/backend: 50",
+                "production/backend: 100",
+                "production/backend: 100",
+                "production/backend: 0",
+                "production/frontend: 25",
+                "production/frontend: 50",
+                "production/frontend: 100",
+                "production/frontend: 100",
+                "production/frontend: 0",
+            ],
+        );
+        assert.equal(record.steps.length, 16);
+        assert.ok(record.steps.every((s) => s.result === "succeeded"));
+        assert.deepEqual(world.notifications, ["started", "succeeded"]);
+        assert.deepEqual(world.saved.map((r) => r.result), ["succeeded"]);
+        assert.deepEqual(world.locked, [["staging", "production"]]);
+        assert.deepEqual(
+            record.versions.map((v) => `${v.stage}/${v.service} ${v.from}→${v.final}`),
+            ["staging/backend 1.0.0→2.0.0", "staging/frontend 1.0.0→2.0.0", "production/backend 1.0.0→2.0.0", "production/frontend 1.0.0→2.0.0"],
+        );
+    });
+
+    it("calls hooks at the anchors' points: before the rollout, before promotion, after each step, after the rollout", async () => {
+        const world = fakeWorld();
+        await promote({ ...REQUEST, services: ["backend"] }, world.env);
+        assert.deepEqual(world.hooks.calls.slice(0, 7), [
+            "beforeRollout:staging",
+            "afterStep:staging/backend",
+            "beforePromotion:staging/backend",
+            "afterStep:staging/backend",
+            "afterStep:staging/backend",
+            "afterRollout:staging",
+            "beforeRollout:production",
+        ]);
+    });
+
+    it("rolls back the failing stage, traffic first, when a step's analysis fails", async () => {
+        const world = fakeWorld();
+        world.verifier.failWhen = (c) => (c.stage === "production" && c.service === "backend" && c.step.index === 2 ? "error rate 12.0% > 5.0%" : undefined);
+        const { record, error } = await promote(REQUEST, world.env);
+        assert.ok(error instanceof PromotionRolledBack);
+        assert.match(error.message, /backend step 2 .* failed its checks: error rate 12\.0% > 5\.0%/);
+        assert.match(error.message, /production is back on its last good release/);
+        assert.equal(record.result, "rolled-back");
+        const after = world.applied.slice(world.applied.findIndex((a) => a.stack === "production" && a.state.strategy === "canary" && a.state.weight === 50) + 1);
+        assert.deepEqual(
+            after.map((a) => describeState(a.state)),
+            ["stable 1.0.0 100%, canary 2.0.0 0%", "stable 1.0.0 100%, no canary"],
+            "traffic leaves the canary first, then the canary track goes",
+        );
+        assert.equal(describeState(world.stacks.production.release("backend")), "stable 1.0.0 100%, no canary");
+        assert.equal(describeState(world.stacks.production.release("frontend")), "stable 1.0.0 100%, no canary", "the frontend was never touched");
+        assert.equal(describeState(world.stacks.staging.release("backend")), "green 2.0.0 active, blue 1.0.0 idle (scaled down)", "staging keeps the release it verified");
+        assert.equal(record.rollback?.result, "succeeded");
+        assert.ok(record.rollback?.trafficRestoredAt);
+        assert.ok(world.hooks.calls.includes("onRollback:production"));
+        assert.deepEqual(world.notifications, ["started", "rolled-back"]);
+    });
+
+    it("rolls back every service the stage changed, the last deployed first", async () => {
+        const world = fakeWorld();
+        world.verifier.failWhen = (c) => (c.stage === "production" && c.service === "frontend" && c.step.index === 1 ? "P95 480 ms > 2× baseline" : undefined);
+        const { record } = await promote(REQUEST, world.env);
+        assert.equal(record.result, "rolled-back");
+        assert.deepEqual(
+            record.rollback!.steps.map((s) => `${s.service}: ${s.summary.replace(/^restore.*?: /, "")}`),
+            ["frontend: stable 1.0.0 100%, canary 2.0.0 0%", "backend: stable 1.0.0 100%, no canary", "frontend: stable 1.0.0 100%, no canary"],
+            "every service's traffic moves first (frontend, then backend), then the clean-up",
+        );
+        assert.equal(describeState(world.stacks.production.release("backend")), "stable 1.0.0 100%, no canary");
+    });
+
+    it("rolls back when interrupted mid-step, and says so", async () => {
+        const world = fakeWorld();
+        world.verifier.onVerify = (c) => {
+            if (c.stage === "staging" && c.step.kind === "bluegreen-switch") world.controller.abort(new Error("SIGINT"));
+        };
+        const { record, error } = await promote(REQUEST, world.env);
+        assert.ok(error instanceof PromotionRolledBack);
+        assert.match(error.message, /interrupted during backend step 2/);
+        assert.equal(record.steps[record.steps.length - 1].result, "aborted");
+        assert.equal(describeState(world.stacks.staging.release("backend")), "blue 1.0.0 active, green empty");
+        assert.equal(world.stacks.production.previews, 0);
+    });
+
+    it("fails a step whose router reads back other weights than asked", async () => {
+        const world = fakeWorld();
+        world.stacks.production.routerWeights = (_s, state) => (state.strategy === "canary" && state.weight === 25 ? { stable: 100, canary: 0 } : { ...trafficSplit(state) });
+        const { record, error } = await promote(REQUEST, world.env);
+        assert.ok(error instanceof PromotionRolledBack);
+        assert.match(record.error!, /the router of backend reports \{"stable":100,"canary":0\} but the step asked for \{"stable":75,"canary":25\}/);
+    });
+
+    it("rolls back when a hook fails after a step", async () => {
+        const world = fakeWorld();
+        world.hooks.failAt = "afterStep";
+        const { record } = await promote(REQUEST, world.env);
+        assert.equal(record.result, "rolled-back");
+        assert.match(record.error!, /hook afterStep\/check/);
+    });
+
+    it("says loudly when the rollback itself fails, with the next manual step", async () => {
+        const world = fakeWorld();
+        world.verifier.failWhen = (c) => (c.stage === "production" && c.step.index === 2 ? "error rate 30.0% > 5.0%" : undefined);
+        world.stacks.production.failApplyWhen = (_s, state) => state.strategy === "canary" && state.weight === 0;
+        const { record, error } = await promote(REQUEST, world.env);
+        assert.ok(error instanceof RollbackFailed);
+        assert.match(error.message, /THE AUTOMATIC ROLLBACK OF PRODUCTION FAILED: engine error applying backend/);
+        assert.match(error.message, /NEXT STEP: restore it by hand: `shipgate rollback --stack production`/);
+        assert.equal(record.result, "rollback-failed");
+        assert.deepEqual(world.notifications, ["started", "rollback-failed"]);
+    });
+
+    describe("refusals change nothing", () => {
+        const refused = async (world: ReturnType<typeof fakeWorld>, request: PromoteRequest) => {
+            const outcome = await promote(request, world.env);
+            assert.equal(world.applied.length, 0, "no state was applied");
+            assert.equal(outcome.record.result, "refused");
+            return outcome;
+        };
+
+        it("refuses production without a named approver", async () => {
+            const world = fakeWorld();
+            world.env = { ...world.env, gates: [approvalsGate] };
+            const { error } = await refused(world, { ...REQUEST, approvers: [] });
+            assert.ok(error instanceof GateRefusal);
+            assert.match(error.message, /production needs 1 named approver\(s\), got 0/);
+        });
+
+        it("refuses production without staging before it (never skip staging)", async () => {
+            const { error } = await refused(fakeWorld(), { ...REQUEST, stages: ["production"] });
+            assert.ok(error instanceof GateRefusal);
+            assert.match(error.message, /never-skip-staging/);
+        });
+
+        it("refuses a mandatory policy violation found by the preview", async () => {
+            const world = fakeWorld({ withPolicy: true });
+            world.stacks.production.previewViolations = [{ policy: "canary-steps", level: "mandatory", message: "first step 50 > 25" }];
+            const { error, record } = await refused(world, REQUEST);
+            assert.ok(error instanceof GateRefusal);
+            assert.match(error.message, /production \(first step\) violates canary-steps/);
+            assert.ok(record.gates.some((g) => g.gate === "policy:canary-steps" && g.outcome === "fail"));
+        });
+
+        it("refuses a release while another is in flight on a service", async () => {
+            const world = fakeWorld();
+            world.stacks.production.releases.set("backend", { ...world.stacks.production.release("backend"), canary: { version: "1.5.0" }, weight: 25 } as never);
+            const { error } = await refused(world, REQUEST);
+            assert.ok(error instanceof GateRefusal);
+            assert.match(error.message, /1\.5\.0 is still in progress/);
+        });
+
+        it("refuses bad input: a malformed version, an unknown service", async () => {
+            const bad = await refused(fakeWorld(), { ...REQUEST, version: "2.0 beta" });
+            assert.ok(bad.error instanceof InvalidInputError);
+            const unknown = await refused(fakeWorld(), { ...REQUEST, services: ["cart"] });
+            assert.ok(unknown.error instanceof InvalidInputError);
+            assert.match(unknown.error.message, /no service "cart" in stack staging/);
+        });
+
+        it("changes nothing on a dry run, after the policy previews", async () => {
+            const world = fakeWorld({ withPolicy: true });
+            const { record, error } = await promote({ ...REQUEST, dryRun: true }, world.env);
+            assert.equal(error, undefined);
+            assert.equal(record.result, "succeeded");
+            assert.equal(world.applied.length, 0);
+            assert.ok(world.stacks.production.previews > 0);
+            assert.deepEqual(world.saved, [], "a dry run is not a deployment: it is not logged");
+        });
+    });
+});
