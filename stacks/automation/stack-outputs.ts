@@ -25,7 +25,16 @@ export const StackOutputsSchema = z.object({
     platform: z.string(),
     deployOrder: z.array(z.string()),
     services: z.record(z.string(), ServiceOutputSchema),
-    metrics: z.object({ prometheusUrl: z.string().optional(), routerStatsUrl: z.string().optional() }).default({}),
+    metrics: z
+        .object({
+            prometheusUrl: z.string().optional(),
+            routerStatsUrl: z.string().optional(),
+            /** AWS stacks: region and each track's CloudWatch dimensions (verify/cloudwatch-source.ts). */
+            cloudwatch: z.unknown().optional(),
+            /** Azure stacks: the metrics endpoint, Log Analytics workspace and each track's resource (verify/azure-monitor-source.ts). */
+            azureMonitor: z.unknown().optional(),
+        })
+        .default({}),
 });
 
 export type TrackOutput = z.output<typeof TrackOutputSchema>;

@@ -12,6 +12,13 @@ import { Project } from "../automation/project";
 import { PromotionRecord } from "../automation/records/promotion-record";
 import { EngineStackDriver, StackDriver } from "../automation/stack-driver";
 import { HttpJsonSource, MetricSource, PrometheusSource } from "../automation/verify";
+import type { AzureMonitorSourceInput } from "../automation/verify/azure-monitor-source";
+import type { CloudWatchSourceInput } from "../automation/verify/cloudwatch-source";
+
+// The cloud SDKs load only for stacks that need them (they cost seconds at every start otherwise).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const cloudWatch = () => require("../automation/verify/cloudwatch-source") as typeof import("../automation/verify/cloudwatch-source");
+const azureMonitor = () => require("../automation/verify/azure-monitor-source") as typeof import("../automation/verify/azure-monitor-source");
 
 export interface EngineEnvironmentOptions {
     readonly project: Project;
@@ -44,8 +51,12 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
                 const analysis = settingsOf(stage).analysis;
                 let source: MetricSource | undefined;
                 if (analysis.source === "prometheus") {
+                    // The stack's own source: its Prometheus (local, Kubernetes), else what an AWS
+                    // or Azure stack exports for CloudWatch or Azure Monitor.
                     const url = analysis.prometheus.url ?? outputs.metrics.prometheusUrl;
-                    source = url ? new PrometheusSource({ ...analysis.prometheus, url }) : undefined;
+                    if (url) source = new PrometheusSource({ ...analysis.prometheus, url });
+                    else if (outputs.metrics.cloudwatch) source = new (cloudWatch().CloudWatchSource)(outputs.metrics.cloudwatch as CloudWatchSourceInput);
+                    else if (outputs.metrics.azureMonitor) source = new (azureMonitor().AzureMonitorSource)(outputs.metrics.azureMonitor as AzureMonitorSourceInput);
                 } else if (analysis.source === "httpJson") {
                     source = new HttpJsonSource(analysis.httpJson);
                 }

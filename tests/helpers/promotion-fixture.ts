@@ -16,12 +16,17 @@ export interface ShipgateRun {
 export interface PromotionFixture {
     readonly project: TestProject;
     readonly stacks: Record<"staging" | "production", Stack>;
-    readonly faultsFile: string;
+    /** Per stack, so a test can make a release bad in production only. */
+    readonly faultsFiles: Record<"staging" | "production", string>;
     readonly basePorts: Record<"staging" | "production", number>;
     /** The router endpoint of a service in a stack. */
     endpoint(stack: "staging" | "production", service: string): string;
     stackFile(stack: string): string;
-    setFaults(faults: Record<string, unknown>): void;
+    setFaults(faults: Record<string, unknown>, stacks?: readonly ("staging" | "production")[]): void;
+    /** The router's own view (HAProxy's stats CSV): weight by server, for one service. */
+    routerWeights(stack: "staging" | "production", service: string): Promise<Record<string, number>>;
+    /** Where this project's processes are marked (see LocalPlatform.markerPrefix). */
+    markers(stack: "staging" | "production"): string;
     /**
      * Runs `bin/shipgate -C <project> --plain …`; `onLine` sees every output line as it comes
      * (to interrupt, or to turn a release bad at a given step).
@@ -46,12 +51,13 @@ function shorten(config: Record<string, any>, faultsFile: string): Record<string
 
 export async function promotionFixture(basePort: number): Promise<PromotionFixture> {
     const project = await createTestProject("shipgate-promote-");
-    const faultsFile = path.join(project.dir, "faults.json");
-    writeFileSync(faultsFile, "{}");
+    const faultsFiles = { staging: path.join(project.dir, "faults-staging.json"), production: path.join(project.dir, "faults-production.json") };
+    writeFileSync(faultsFiles.staging, "{}");
+    writeFileSync(faultsFiles.production, "{}");
     const basePorts = { staging: basePort, production: basePort + 100 };
     const stacks = {
-        staging: await project.stack("staging", shorten(relocateLocalPlatform(shippedStackConfig("staging"), basePorts.staging), faultsFile)),
-        production: await project.stack("production", shorten(relocateLocalPlatform(shippedStackConfig("production"), basePorts.production), faultsFile)),
+        staging: await project.stack("staging", shorten(relocateLocalPlatform(shippedStackConfig("staging"), basePorts.staging), faultsFiles.staging)),
+        production: await project.stack("production", shorten(relocateLocalPlatform(shippedStackConfig("production"), basePorts.production), faultsFiles.production)),
     };
     await stacks.staging.up({ color: "never" });
     await stacks.production.up({ color: "never" });
@@ -59,11 +65,26 @@ export async function promotionFixture(basePort: number): Promise<PromotionFixtu
     return {
         project,
         stacks,
-        faultsFile,
+        faultsFiles,
         basePorts,
         endpoint: (stack, service) => `http://127.0.0.1:${basePorts[stack] + 10 * (services.indexOf(service) + 1)}`,
         stackFile: (stack) => readFileSync(path.join(project.dir, `Pulumi.${stack}.yaml`), "utf8"),
-        setFaults: (faults) => writeFileSync(faultsFile, JSON.stringify(faults)),
+        setFaults: (faults, which = ["staging", "production"]) => {
+            for (const stack of which) writeFileSync(faultsFiles[stack], JSON.stringify(faults));
+        },
+        async routerWeights(stack, service) {
+            // relocateLocalPlatform puts the router's stats page on the base port.
+            const csv = await (await fetch(`http://127.0.0.1:${basePorts[stack]}/;csv`)).text();
+            const header = csv.split("\n")[0].replace(/^# /, "").split(",");
+            const col = (name: string) => header.indexOf(name);
+            const weights: Record<string, number> = {};
+            for (const row of csv.split("\n").slice(1).map((l) => l.split(","))) {
+                if (row[col("pxname")] !== `be_${service}` || ["BACKEND", "FRONTEND"].includes(row[col("svname")])) continue;
+                weights[row[col("svname")]] = /MAINT/.test(row[col("status")]) ? 0 : Number(row[col("weight")]);
+            }
+            return weights;
+        },
+        markers: (stack) => `${stack}@${project.dir}/.shipgate/local/${stack}`,
         shipgate(args, onLine) {
             const started = Date.now();
             return new Promise((resolve) => {

@@ -3,16 +3,17 @@ import * as path from "node:path";
 import { readLog } from "../../stacks/automation/records/deployment-log";
 import { PromotionRecord } from "../../stacks/automation/records/promotion-record";
 import { parseStackOutputs } from "../../stacks/automation/stack-outputs";
-import { Traffic } from "../../stacks/demo/traffic";
+import { Traffic, between } from "../../stacks/demo/traffic";
 import { PromotionFixture, promotionFixture } from "../helpers/promotion-fixture";
-import { shipgateProcesses } from "../helpers/processes";
+import { listeningPorts, shipgateProcesses } from "../helpers/processes";
 
 // `shipgate promote` and `shipgate rollback` as CI runs them: the real CLI, the real engine on
 // a temporary file backend, real processes behind HAProxy, a real Prometheus, real traffic.
-describe("the release engine through the real engine", function () {
+describe("the release engine and the local platform, end to end", function () {
     this.timeout(600_000);
     let fx: PromotionFixture;
-    let traffic: Traffic;
+    let stagingLoad: Traffic;
+    let productionLoad: Traffic;
 
     const lastRecord = (): PromotionRecord => {
         const log = readLog(path.join(fx.project.dir, ".shipgate", "deployments.jsonl"));
@@ -25,21 +26,54 @@ describe("the release engine through the real engine", function () {
         this.timeout(300_000);
         fx = await promotionFixture(27000);
         // Users' traffic on every service of both stacks, so each step's analysis has requests to judge.
-        traffic = new Traffic(
-            (["staging", "production"] as const).flatMap((s) => [`${fx.endpoint(s, "backend")}/api/items`, `${fx.endpoint(s, "frontend")}/`]),
-            { ratePerSecond: 20, maxSeconds: 1800 },
-        ).start();
+        const load = (stack: "staging" | "production") =>
+            new Traffic([`${fx.endpoint(stack, "backend")}/api/items`, `${fx.endpoint(stack, "frontend")}/`], { ratePerSecond: 20, maxSeconds: 1800 }).start();
+        stagingLoad = load("staging");
+        productionLoad = load("production");
     });
 
     after(async function () {
         this.timeout(300_000);
-        await traffic?.stop();
+        await stagingLoad?.stop();
+        await productionLoad?.stop();
         await fx?.cleanup();
     });
 
     it("promotes 2.0.0 through staging (blue-green) and production (canary 25 → 50 → 100), recording every step", async () => {
-        const run = await fx.shipgate(["promote", "2.0.0", "--approver", "alice", "--commit", "abc1234"]);
+        // At each production backend step: HAProxy's own stats, and the share of real requests the canary served.
+        const seen: { step: number; router: Record<string, number>; canary: number; stable: number }[] = [];
+        let step = 0;
+        let start: ReturnType<Traffic["snapshot"]> | undefined;
+        let router: Record<string, number> = {};
+        const stagingBefore = stagingLoad.snapshot();
+        const run = await fx.shipgate(["promote", "2.0.0", "--approver", "alice", "--commit", "abc1234"], (line) => {
+            const m = /^production\/backend step (\d)\/5/.exec(line);
+            if (m) step = Number(m[1]);
+            else if (/^production\//.test(line)) step = 0;
+            if (step && /analysing canary/.test(line)) {
+                start = productionLoad.snapshot();
+                void fx.routerWeights("production", "backend").then((w) => (router = w));
+            }
+            if (step && start && /^  ✔ passed/.test(line)) {
+                const now = productionLoad.snapshot();
+                const count = (suffix: string) =>
+                    Object.entries(now.byServer)
+                        .filter(([k]) => k.startsWith("backend@") && k.endsWith(suffix))
+                        .reduce((n, [k, v]) => n + v - (start!.byServer[k] ?? 0), 0);
+                seen.push({ step, router, canary: count("/canary"), stable: count("/stable") });
+                start = undefined;
+            }
+        });
+        const stagingDuring = between(stagingBefore, stagingLoad.snapshot());
         assert.equal(run.code, 0, run.output);
+        assert.deepEqual(seen.map((s) => s.router), [{ stable: 75, canary: 25 }, { stable: 50, canary: 50 }, { stable: 0, canary: 100 }], "HAProxy's stats page reads back each step's weights");
+        for (const [i, weight] of [25, 50, 100].entries()) {
+            const share = (100 * seen[i].canary) / (seen[i].canary + seen[i].stable);
+            console.log(`      ${weight}% step: the canary served ${share.toFixed(1)}% of ${seen[i].canary + seen[i].stable} real requests`);
+            assert.ok(Math.abs(share - weight) <= 10, `at the ${weight}% step the canary served ${share.toFixed(1)}% (tolerance ±10 points)`);
+        }
+        assert.ok(stagingDuring.sent > 500);
+        assert.equal(stagingDuring.failed, 0, `blue-green switches under load dropped requests: ${JSON.stringify(stagingDuring.byStatus)}`);
         const record = lastRecord();
         assert.equal(record.result, "succeeded");
         assert.deepEqual(record.approvers, ["alice"]);
@@ -63,14 +97,28 @@ describe("the release engine through the real engine", function () {
         const scaled = Date.parse(staging[2].startedAt);
         assert.ok(Date.parse(staging[2].finishedAt!) - switched >= 4_000, "the old color stays up for scaleDownDelaySeconds");
         assert.ok(scaled >= switched);
-        const markers = `staging@${fx.project.dir}/.shipgate/local/staging`;
-        assert.ok(!shipgateProcesses(markers).some((p) => p.marker.endsWith("/backend/blue")), "blue is scaled down");
+        assert.ok(!shipgateProcesses(fx.markers("staging")).some((p) => p.marker.endsWith("/backend/blue")), "blue is scaled down");
 
         assert.match(fx.stackFile("production"), /stable: 2\.0\.0/);
         assert.doesNotMatch(fx.stackFile("production"), /canary: |weight: /);
         const prod = await outputs("production");
         assert.equal(prod.services.backend.version, "2.0.0");
         assert.deepEqual(Object.keys(prod.services.backend.tracks), ["stable"]);
+    });
+
+    it("rolls back a release with a 20% error rate on its own, and restores traffic quickly", async () => {
+        const before = fx.stackFile("production");
+        fx.setFaults({ "2.1.0": { errorRate: 0.2 } }, ["production"]);
+        const run = await fx.shipgate(["promote", "2.1.0", "--service", "backend", "--approver", "alice"]);
+        fx.setFaults({});
+        assert.equal(run.code, 1, run.output);
+        assert.match(run.output, /ROLLED-BACK: backend step 1 \(send 25% of traffic to 2\.1\.0/);
+        const record = lastRecord();
+        const restoredMs = Date.parse(record.rollback!.trafficRestoredAt!) - Date.parse(record.rollback!.failedAt!);
+        console.log(`      first failing check → traffic fully back on stable: ${(restoredMs / 1000).toFixed(1)} s`);
+        assert.ok(restoredMs < 60_000, `traffic back on stable within 60 s of the failed check (took ${restoredMs} ms)`);
+        assert.equal(fx.stackFile("production"), before);
+        assert.deepEqual(await fx.routerWeights("production", "backend"), { stable: 100, canary: 0 });
     });
 
     it("rolls back a release whose error rate rises at the 50% step, leaving production exactly as it was", async () => {
@@ -80,7 +128,7 @@ describe("the release engine through the real engine", function () {
         const run = await fx.shipgate(["promote", "3.0.0", "--service", "backend", "--approver", "alice"], (line) => {
             if (!turnedBad && /^production\/backend step 2\/5/.test(line)) {
                 turnedBad = Date.now();
-                fx.setFaults({ "3.0.0": { errorRate: 0.3 } });
+                fx.setFaults({ "3.0.0": { errorRate: 0.3 } }, ["production"]);
             }
         });
         fx.setFaults({});
@@ -167,5 +215,19 @@ describe("the release engine through the real engine", function () {
         const backend = parsed.stacks[0].services.find((s) => s.service === "backend")!;
         assert.equal(backend.live, "1.0.0");
         assert.equal(backend.health.color, "GREEN");
+    });
+
+    it("destroys both stacks to no process and no listening port", async () => {
+        await stagingLoad.stop();
+        await productionLoad.stop();
+        const ports = [fx.basePorts.staging, fx.basePorts.production].flatMap((b) => [b, b + 1, b + 10, b + 11, b + 20, b + 21]);
+        assert.ok(ports.some((p) => listeningPorts().has(p)));
+        for (const stack of ["staging", "production"] as const) {
+            const result = await fx.stacks[stack].destroy({ color: "never" });
+            assert.equal(result.summary.result, "succeeded");
+            assert.deepEqual(shipgateProcesses(fx.markers(stack)), [], `${stack} left processes behind`);
+        }
+        const listening = listeningPorts();
+        assert.deepEqual(ports.filter((p) => listening.has(p)), [], "ports still listening");
     });
 });
