@@ -75,6 +75,8 @@ export_env() {
 }
 
 setup() {
+    # The local platform's router and metrics (the demo and the end-to-end tests run them for real).
+    ensure_debian haproxy prometheus
     ensure_node
     ensure_npm "$root"
     # Policy packs carry their own dependencies (the engine runs each from its folder).
