@@ -9,12 +9,14 @@ import { changeWindow } from "./rules/change-window";
 import { coverageThreshold } from "./rules/coverage-threshold";
 import { databaseMigrations } from "./rules/database-migrations";
 import { deployOrder } from "./rules/deploy-order";
+import { ecsNativeIgnoreChanges } from "./rules/ecs-native-ignore-changes";
 import { healthProbes } from "./rules/health-probes";
 import { hotfixOverride } from "./rules/hotfix-override";
 import { imagePinned } from "./rules/image-pinned";
 import { noCriticalVulnerabilities } from "./rules/no-critical-vulnerabilities";
 import { noPlaintextSecrets } from "./rules/no-plaintext-secrets";
 import { podDisruptionBudget } from "./rules/pod-disruption-budget";
+import { productionAlarms } from "./rules/production-alarms";
 import { productionApprovers } from "./rules/production-approvers";
 import { productionReplicas } from "./rules/production-replicas";
 import { releaseChecklist } from "./rules/release-checklist";
@@ -46,6 +48,8 @@ export function resourceGates(deps: PolicyDeps = ENGINE_DEPS): ResourceValidatio
 export function stackGates(deps: PolicyDeps = ENGINE_DEPS): StackValidationPolicy[] {
     return [
         podDisruptionBudget(deps),
+        productionAlarms(deps),
+        ecsNativeIgnoreChanges(deps),
         deployOrder(deps),
         releaseChecklist(deps),
         testsPassed(deps),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configSchemaOf, readConfig } from "../lib/config";
+import { AWS, AWS_DEFAULT_SSL_POLICY, AZURE, sslPolicyMinTls } from "../lib/cloud";
 import { ENGINE_DEPS, PolicyDeps } from "../lib/facts";
 import { ifKnown, readKnown } from "../lib/known";
 import { violation } from "../lib/messages";
@@ -14,6 +15,8 @@ const Config = z
         httpsListeners: z.array(z.string().min(1)).default(["https"]),
         /** Ports that carry TLS (a route attached by port, a LoadBalancer Service's ports). */
         httpsPorts: z.array(z.number().int().min(1).max(65535)).default([443]),
+        /** The oldest TLS version a public endpoint may accept (ALB security policies, App Service minTlsVersion). */
+        minTlsVersion: z.enum(["1.2", "1.3"]).default("1.2"),
     })
     .strict();
 
@@ -21,9 +24,9 @@ const INGRESS = new Set(["kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:
 const HTTP_ROUTE = new Set(["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "kubernetes:gateway.networking.k8s.io/v1beta1:HTTPRoute"]);
 const GATEWAY = new Set(["kubernetes:gateway.networking.k8s.io/v1:Gateway", "kubernetes:gateway.networking.k8s.io/v1beta1:Gateway"]);
 const SERVICE = "kubernetes:core/v1:Service";
-const AWS_LISTENER = new Set(["aws:lb/listener:Listener", "aws:alb/listener:Listener", "aws:elasticloadbalancingv2/listener:Listener"]);
-const AZURE_CONTAINER_APP = "azure-native:app:ContainerApp";
-const AZURE_WEB_APP = new Set(["azure-native:web:WebApp", "azure-native:web:WebAppSlot"]);
+const AWS_LISTENER = AWS.listener;
+const AZURE_CONTAINER_APP = AZURE.containerApp;
+const AZURE_WEB_APP = AZURE.webApp;
 
 /** Whether a TLS host entry covers a host (exact, or one label under a wildcard). */
 export function hostCovered(host: string, tlsHosts: readonly string[]): boolean {
@@ -55,16 +58,19 @@ export function ingressHostsWithoutTls(spec: Record<string, any> | undefined): s
  * Public endpoints speak TLS: every Ingress host has a TLS certificate, every HTTPRoute attaches
  * only to the Gateway's HTTPS listeners, every HTTPS listener of a Gateway has a certificate, and
  * no LoadBalancer Service exposes a plain-text port. The local platform binds loopback only.
+ * On AWS, ALB listeners speak HTTPS with a certificate and a security policy that refuses TLS
+ * below 1.2 (plain HTTP only redirects); on Azure, Web Apps and slots are httpsOnly with
+ * minTlsVersion 1.2 or above, and external Container App ingress refuses plain HTTP.
  */
 export function tlsPublicEndpoints(_deps: PolicyDeps = ENGINE_DEPS): ResourceValidationPolicy {
     return {
         name: NAME,
         description:
-            "Public endpoints use TLS: Ingress hosts are covered by spec.tls, HTTPRoutes attach only to HTTPS listeners, HTTPS listeners have certificates, LoadBalancer Services expose only TLS ports; on AWS, ALB listeners are HTTPS (plain HTTP only redirects); on Azure, Web Apps are httpsOnly and Container Apps refuse insecure ingress.",
+            "Public endpoints use TLS: Ingress hosts are covered by spec.tls, HTTPRoutes attach only to HTTPS listeners, HTTPS listeners have certificates, LoadBalancer Services expose only TLS ports; on AWS, ALB listeners are HTTPS (plain HTTP only redirects) with a TLS 1.2+ security policy; on Azure, Web Apps are httpsOnly with minTlsVersion 1.2+ and Container Apps refuse insecure ingress.",
         enforcementLevel: "mandatory",
         severity: "high",
         remediationSteps:
-            "ingress-nginx: set router.tlsSecretName (shipgate:kubernetes.router) or spec.tls on the Ingress. Gateway API: attach routes to the HTTPS listener (router.gateway.sectionName: \"https\", i.e. parentRefs[].sectionName) and give that listener tls.certificateRefs. Put Services behind the router instead of type LoadBalancer. AWS: loadBalancer.protocol \"HTTPS\" with a certificate. Azure: httpsOnly: true, ingress.allowInsecure: false.",
+            "ingress-nginx: set router.tlsSecretName (shipgate:kubernetes.router) or spec.tls on the Ingress. Gateway API: attach routes to the HTTPS listener (router.gateway.sectionName: \"https\", i.e. parentRefs[].sectionName) and give that listener tls.certificateRefs. Put Services behind the router instead of type LoadBalancer. AWS: loadBalancer.protocol \"HTTPS\" with a certificate and a TLS 1.2+ sslPolicy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06). Azure: httpsOnly: true, siteConfig.minTlsVersion \"1.2\", ingress.allowInsecure: false.",
         configSchema: configSchemaOf(Config),
         validateResource: (args, report) => {
             const isIngress = INGRESS.has(args.type);
@@ -144,9 +150,25 @@ export function tlsPublicEndpoints(_deps: PolicyDeps = ENGINE_DEPS): ResourceVal
                             ),
                         );
                     }
-                } else if (protocol === "HTTPS" && [undefined, ""].includes(readKnown(() => props.certificateArn) as string | undefined)) {
-                    // A certificate ARN from another resource is unknown at preview: present, then.
-                    report(violation(subject, "is HTTPS but has no certificate", "set certificateArn to an ACM certificate for the service's hostname"));
+                } else if (protocol === "HTTPS") {
+                    if ([undefined, ""].includes(readKnown(() => props.certificateArn) as string | undefined)) {
+                        // A certificate ARN from another resource is unknown at preview: present, then.
+                        report(violation(subject, "is HTTPS but has no certificate", "set certificateArn to an ACM certificate for the service's hostname"));
+                    }
+                    const named = props.sslPolicy;
+                    const policy = typeof named === "string" && named ? named : AWS_DEFAULT_SSL_POLICY;
+                    const accepts = sslPolicyMinTls(policy);
+                    if (accepts !== undefined && accepts < config.minTlsVersion) {
+                        report(
+                            violation(
+                                subject,
+                                `${policy === named ? `uses the security policy ${policy}, which` : `names no security policy, so AWS applies ${policy}, which`} accepts TLS ${accepts}, below ${config.minTlsVersion}`,
+                                owned
+                                    ? "set loadBalancer.sslPolicy to a TLS 1.2+ policy, e.g. \"ELBSecurityPolicy-TLS13-1-2-2021-06\" (the default)"
+                                    : 'set sslPolicy to a TLS 1.2+ policy, e.g. "ELBSecurityPolicy-TLS13-1-2-2021-06"',
+                            ),
+                        );
+                    }
                 }
                 return;
             }
@@ -160,6 +182,11 @@ export function tlsPublicEndpoints(_deps: PolicyDeps = ENGINE_DEPS): ResourceVal
             if (isWebApp) {
                 if (props.httpsOnly !== true) {
                     report(violation(`Web App "${args.name}"`, "answers plain HTTP (httpsOnly is not set)", "set httpsOnly: true so HTTP requests are redirected to HTTPS"));
+                }
+                // Absent, App Service applies 1.2.
+                const minTls = props.siteConfig?.minTlsVersion;
+                if (typeof minTls === "string" && minTls < config.minTlsVersion) {
+                    report(violation(`Web App "${args.name}"`, `accepts TLS ${minTls} (siteConfig.minTlsVersion), below ${config.minTlsVersion}`, `set siteConfig.minTlsVersion to "${config.minTlsVersion}"`));
                 }
                 return;
             }

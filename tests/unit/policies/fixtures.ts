@@ -16,6 +16,24 @@ export const K8S = {
     gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
 } as const;
 
+/** Type tokens of the AWS and Azure resources the gates read. */
+export const AWS = {
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    listener: "aws:lb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    ecsService: "aws:ecs/service:Service",
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    lambdaFunction: "aws:lambda/function:Function",
+    alias: "aws:lambda/alias:Alias",
+} as const;
+export const AZURE = {
+    containerApp: "azure-native:app:ContainerApp",
+    webApp: "azure-native:web:WebApp",
+    webAppSlot: "azure-native:web:WebAppSlot",
+    appServicePlan: "azure-native:web:AppServicePlan",
+} as const;
+
 export const CANARY: ReleaseStateInput = { strategy: "canary", stable: "1.0.0", canary: "1.1.0", weight: 25 };
 export const BLUE_GREEN: ReleaseStateInput = { strategy: "blueGreen", blue: "1.0.0", green: "1.1.0", active: "blue" };
 

@@ -21,7 +21,7 @@ const policies = deploymentGates(testDeps({ environment: "production" }));
 
 describe("the deployment-gates pack", () => {
     it("has uniquely named policies, each with a description, a level, a severity and remediation steps", () => {
-        assert.equal(policies.length, 22);
+        assert.equal(policies.length, 24);
         assert.equal(new Set(policies.map((p) => p.name)).size, policies.length);
         for (const p of policies as Policy[]) {
             assert.match(p.name, /^[a-z]+(-[a-z]+)*$/, p.name);

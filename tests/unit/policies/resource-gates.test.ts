@@ -36,7 +36,10 @@ describe("resource gates", () => {
             const service = spec(CANARY, { env: { API_TOKEN: "abc" }, replicas: 1 });
             const args = () => resourceArgs({ type, name: "backend", props: { service, resourceGroupName: UNKNOWN } });
             assertViolation(await runResourcePolicy(noPlaintextSecrets(production), args()), `service "backend" (${type})`, "API_TOKEN");
-            assertViolation(await runResourcePolicy(productionReplicas(production), args()), "runs 1 replica in production");
+            const replicas = await runResourcePolicy(productionReplicas(production), args());
+            // Lambda runs per request: a replica count does not apply to it.
+            if (type === "shipgate:aws:LambdaService") assertPasses(replicas);
+            else assertViolation(replicas, "runs 1 replica in production");
         }
         assertPasses(await runResourcePolicy(noPlaintextSecrets(production), resourceArgs({ type: "shipgate:local:Platform", name: "local", props: { stack: "x" } })));
     });
@@ -278,11 +281,12 @@ describe("resource gates", () => {
 
         it("checks AWS ALB listeners: HTTPS with a certificate, plain HTTP only to redirect", async () => {
             const listener = (props: Record<string, unknown>, ancestors?: string[]) => resourceArgs({ type: "aws:lb/listener:Listener", name: "api-https", props, ancestors });
-            assertPasses(await runResourcePolicy(policy, listener({ port: 443, protocol: "HTTPS", certificateArn: UNKNOWN, defaultActions: [{ type: "forward" }] })));
+            const tls12 = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+            assertPasses(await runResourcePolicy(policy, listener({ port: 443, protocol: "HTTPS", certificateArn: UNKNOWN, sslPolicy: tls12, defaultActions: [{ type: "forward" }] })));
             assertPasses(await runResourcePolicy(policy, listener({ port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443" } }] })));
             const plain = assertViolation(await runResourcePolicy(policy, listener({ port: 80, protocol: "HTTP", defaultActions: [{ type: "forward" }] }, ["shipgate:aws:EcsService"])), 'ALB listener "api-https": serves plain HTTP on port 80');
             assert.match(plain, /loadBalancer\.protocol to "HTTPS"/);
-            assertViolation(await runResourcePolicy(policy, listener({ port: 443, protocol: "HTTPS", defaultActions: [] })), "is HTTPS but has no certificate");
+            assertViolation(await runResourcePolicy(policy, listener({ port: 443, protocol: "HTTPS", sslPolicy: tls12, defaultActions: [] })), "is HTTPS but has no certificate");
         });
 
         it("checks Azure Web Apps and Container Apps", async () => {
