@@ -39,4 +39,20 @@ export interface ShipgateService extends pulumi.ComponentResource {
      * with the step's traffic split.
      */
     readonly routerWeights?: pulumi.Output<Record<string, number>>;
+    /**
+     * Where the platform switches blue-green traffic with an action rather than a resource (an
+     * App Service slot swap): the release engine performs it right before the `up` that declares
+     * the switched state, and again when a rollback switches back.
+     */
+    readonly switchAction?: pulumi.Output<SwitchAction | undefined>;
+}
+
+/** A traffic switch the release engine performs through the cloud's API. */
+export interface SwitchAction {
+    readonly kind: "azureSlotSwap";
+    readonly resourceGroup: string;
+    readonly app: string;
+    readonly slot: string;
+    /** ARM_SUBSCRIPTION_ID (or AZURE_SUBSCRIPTION_ID) of the engine's environment when absent. */
+    readonly subscriptionId?: string;
 }

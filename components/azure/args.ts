@@ -32,6 +32,8 @@ export interface RegistryArgs {
 export interface AzureServiceBaseArgs<R extends ReleaseStateInput = ReleaseStateInput> {
     readonly service: ServiceInputOf<R>;
     readonly resourceGroupName: pulumi.Input<string>;
+    /** The subscription, for actions the release engine performs through ARM (a slot swap). */
+    readonly subscriptionId?: string;
     /** Default: the resource group's location. */
     readonly location?: pulumi.Input<string>;
     /**
@@ -96,6 +98,7 @@ export function slotCapableSku(sku: string): boolean {
 export interface ResolvedAzureArgs<S extends ReleaseState = ReleaseState> {
     readonly service: ServiceSpec & { readonly release: S };
     readonly resourceGroupName: pulumi.Input<string>;
+    readonly subscriptionId?: string;
     readonly location?: pulumi.Input<string>;
     readonly keyVaultIdentity?: pulumi.Input<string>;
     readonly registry?: RegistryArgs;
@@ -149,6 +152,7 @@ export function resolvedBase<S extends ReleaseState>(args: AzureServiceBaseArgs,
     return {
         service: service as ServiceSpec & { release: S },
         resourceGroupName: args.resourceGroupName,
+        ...(args.subscriptionId !== undefined ? { subscriptionId: args.subscriptionId } : {}),
         ...(args.location !== undefined ? { location: args.location } : {}),
         ...(args.keyVaultIdentity !== undefined ? { keyVaultIdentity: args.keyVaultIdentity } : {}),
         ...(args.registry !== undefined ? { registry: args.registry } : {}),

@@ -1,6 +1,6 @@
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
-import { ShipgateService, Tracks } from "../contract";
+import { ShipgateService, SwitchAction, Tracks } from "../contract";
 import { Artifact, imageRef } from "../release/artifact";
 import { Color } from "../release/blue-green";
 import { ReleaseState, Strategy, liveArtifact } from "../release/release-state";
@@ -57,6 +57,8 @@ export class WebAppService extends pulumi.ComponentResource implements ShipgateS
     public readonly appName: pulumi.Output<string>;
     /** The slot a swap exchanges with production (undefined for a rolling release). */
     public readonly slotName: pulumi.Output<string | undefined>;
+    /** Blue-green: the slot swap the release engine performs for a switch. */
+    public readonly switchAction: pulumi.Output<SwitchAction | undefined>;
 
     constructor(name: string, args: WebAppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const resolved = resolveWebAppArgs(name, args);
@@ -159,6 +161,17 @@ export class WebAppService extends pulumi.ComponentResource implements ShipgateS
         this.activeColor = pulumi.output(release.strategy === "blueGreen" ? release.active : undefined);
         this.appName = pulumi.output(appName);
         this.slotName = pulumi.output(hasSlot ? slotName : undefined);
+        this.switchAction = pulumi.output(
+            release.strategy === "blueGreen"
+                ? pulumi.output(resolved.resourceGroupName).apply((resourceGroup): SwitchAction => ({
+                      kind: "azureSlotSwap",
+                      resourceGroup,
+                      app: appName,
+                      slot: slotName,
+                      ...(resolved.subscriptionId ? { subscriptionId: resolved.subscriptionId } : {}),
+                  }))
+                : undefined,
+        );
         this.tracks = pulumi
             .all([productionUrl, slotUrl ?? pulumi.output(undefined), webApp.id, slot ? slot.id : pulumi.output(undefined)])
             .apply(([prodUrl, stagingUrl, siteId, slotId]) => {
@@ -189,6 +202,7 @@ export class WebAppService extends pulumi.ComponentResource implements ShipgateS
             activeColor: this.activeColor,
             appName: this.appName,
             slotName: this.slotName,
+            switchAction: this.switchAction,
         });
     }
 

@@ -17,6 +17,10 @@ export const ServiceOutputSchema = z.object({
     previewEndpoint: z.string().nullable(),
     /** Weights read back from the router, where the platform reports them. */
     routerWeights: z.record(z.string(), z.number()).optional(),
+    /** A blue-green switch the engine performs through the cloud's API (components/contract.ts SwitchAction). */
+    switchAction: z
+        .object({ kind: z.literal("azureSlotSwap"), resourceGroup: z.string(), app: z.string(), slot: z.string(), subscriptionId: z.string().optional() })
+        .optional(),
 });
 
 /** The stack outputs the automation reads (stacks/program/index.ts exports them). */
@@ -38,6 +42,7 @@ export const StackOutputsSchema = z.object({
 });
 
 export type TrackOutput = z.output<typeof TrackOutputSchema>;
+export type SwitchAction = NonNullable<z.output<typeof ServiceOutputSchema>["switchAction"]>;
 export type ServiceOutput = z.output<typeof ServiceOutputSchema>;
 export type StackOutputs = z.output<typeof StackOutputsSchema>;
 

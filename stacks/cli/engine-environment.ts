@@ -79,5 +79,15 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         signal: options.signal,
         now: () => new Date(),
         sleep: (ms, signal) => delay(ms, undefined, { signal }),
+        async switchTraffic(action, signal) {
+            // App Service: the swap is an ARM action, not a resource (pulumi-azure-native#632).
+            const subscriptionId = action.subscriptionId ?? process.env.ARM_SUBSCRIPTION_ID ?? process.env.AZURE_SUBSCRIPTION_ID;
+            if (!subscriptionId) {
+                throw new Error(`swapping ${action.app}/${action.slot} needs the subscription: set shipgate:azure.subscriptionId or ARM_SUBSCRIPTION_ID`);
+            }
+            const { swapSlots } = require("../automation/platform-actions/azure-slot-swap") as typeof import("../automation/platform-actions/azure-slot-swap");
+            const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
+            await swapSlots({ subscriptionId, resourceGroup: action.resourceGroup, app: action.app, slot: action.slot }, new DefaultAzureCredential(), signal);
+        },
     };
 }

@@ -6,14 +6,15 @@ export function summarise(services: Readonly<Record<string, ShipgateService>>): 
     return Object.fromEntries(
         Object.entries(services).map(([name, svc]) => [
             name,
-            pulumi.all([svc.strategy, svc.version, svc.tracks, svc.endpoint, svc.previewEndpoint, svc.routerWeights]).apply(
-                ([strategy, version, tracks, endpoint, previewEndpoint, routerWeights]) => ({
+            pulumi.all([svc.strategy, svc.version, svc.tracks, svc.endpoint, svc.previewEndpoint, svc.routerWeights, svc.switchAction]).apply(
+                ([strategy, version, tracks, endpoint, previewEndpoint, routerWeights, switchAction]) => ({
                     strategy,
                     version,
                     tracks,
                     endpoint,
                     previewEndpoint: previewEndpoint ?? null,
                     ...(routerWeights ? { routerWeights } : {}),
+                    ...(switchAction ? { switchAction } : {}),
                 }),
             ),
         ]),

@@ -130,6 +130,7 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
             verifier: env.verifier,
             hooks: await env.hooks(request.stack, settings, driver),
             hookContext: { promotionId: record.id, stage: request.stack, environment: config.environment, version: record.version, reason },
+            switchTraffic: (action) => env.switchTraffic(action),
             listener: env.listener,
             now: () => env.now(),
             record,

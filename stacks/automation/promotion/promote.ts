@@ -18,7 +18,7 @@ import { GateRefusal, PromotionRolledBack, RollbackFailed } from "../errors";
 import { HookContext, HookFailure, HookPoint, Hooks, NotificationEvent, Notifier } from "../hooks/hook-types";
 import { GateResult, PromotionRecord, StepRecord, healthKey } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
-import { StackOutputs } from "../stack-outputs";
+import { StackOutputs, SwitchAction } from "../stack-outputs";
 import { PreflightGate } from "./preflight-gates";
 import { PromotionListener } from "./promotion-events";
 import { PromotionSettings, PromotionSettingsSchema } from "./promotion-settings";
@@ -66,6 +66,8 @@ export interface PromotionEnvironment {
     readonly signal: AbortSignal;
     now(): Date;
     sleep(ms: number, signal?: AbortSignal): Promise<void>;
+    /** Performs a platform's switch action (an App Service slot swap) before the `up` that declares it. */
+    switchTraffic(action: SwitchAction, signal?: AbortSignal): Promise<void>;
 }
 
 export interface PromotionOutcome {
@@ -431,6 +433,8 @@ async function runStage(plan: StagePlan, request: PromoteRequest, env: Promotion
                 if (!touched.some((t) => t.service === svc.service)) {
                     touched.push({ service: svc.service, lastGood: svc.lastGood, healthPath: svc.healthPath });
                 }
+                const action = step.kind === "bluegreen-switch" ? (outputs ?? (await plan.driver.outputs())).services[svc.service]?.switchAction : undefined;
+                if (action) await env.switchTraffic(action, env.signal);
                 const applied = await plan.driver.apply(svc.service, step.state, { signal: env.signal, message: `shipgate ${record.id}: ${svc.service} ${step.summary}` });
                 outputs = applied.outputs;
                 stepRecord.engineMs = applied.engineMs;
@@ -521,6 +525,7 @@ async function recover(plan: StagePlan, touched: RollbackTarget[], err: unknown,
         verifier: env.verifier,
         hooks: plan.hooks,
         hookContext: { promotionId: record.id, stage: plan.stage, environment: plan.environment, version: request.version, reason: failure.message },
+        switchTraffic: (action) => env.switchTraffic(action),
         listener: env.listener,
         now: () => env.now(),
         record,

@@ -2,7 +2,7 @@ import { PlannedStep, ReleaseState, planRollback, trafficSplit } from "../../../
 import { HookContext, Hooks } from "../hooks/hook-types";
 import { PromotionRecord, RollbackRecord, StepRecord, healthKey } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
-import { StackOutputs } from "../stack-outputs";
+import { StackOutputs, SwitchAction } from "../stack-outputs";
 import { PromotionListener } from "./promotion-events";
 import { StepVerifier } from "./step-verifier";
 
@@ -24,6 +24,8 @@ export interface RollbackStageArgs {
     readonly hooks: Hooks;
     readonly hookContext: HookContext;
     readonly listener: PromotionListener;
+    /** A platform's switch action (a slot swap), performed before a state that moves blue-green traffic back. */
+    switchTraffic(action: SwitchAction): Promise<void>;
     now(): Date;
     /** Where hook outcomes and the services' final health go. */
     readonly record: Pick<PromotionRecord, "hooks" | "health" | "healthDetails">;
@@ -62,6 +64,11 @@ export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: 
                 result: "failed",
             };
             record.steps.push(stepRecord);
+            const before = args.driver.release(service);
+            if (before.strategy === "blueGreen" && step.state.strategy === "blueGreen" && before.active !== step.state.active) {
+                const action = (outputs ?? (await args.driver.outputs())).services[service]?.switchAction;
+                if (action) await args.switchTraffic(action);
+            }
             const applied = await args.driver.apply(service, step.state, { message: `shipgate rollback: ${service} ${step.summary}` });
             outputs = applied.outputs;
             stepRecord.engineMs = applied.engineMs;

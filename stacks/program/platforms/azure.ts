@@ -27,6 +27,7 @@ export function azurePlatform(options: AzurePlatformOptions): ServicePlatform {
     const trackOutputs = new Map<string, pulumi.Output<unknown>>();
     const base = {
         resourceGroupName: settings.resourceGroupName,
+        ...(settings.subscriptionId ? { subscriptionId: settings.subscriptionId } : {}),
         location: settings.location,
         ...(settings.keyVaultIdentity ? { keyVaultIdentity: settings.keyVaultIdentity } : {}),
         ...(settings.registry ? { registry: settings.registry } : {}),

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import type * as azureComponents from "../../../components/azure";
 import { BlueGreenReleaseInput } from "../../../components/release/blue-green";
@@ -99,6 +100,11 @@ describe("WebAppService (App Service: production and staging slots)", () => {
         component = await up(switchOver.state);
         assert.deepEqual([site().siteConfig.linuxFxVersion, slot().siteConfig.linuxFxVersion], [`DOCKER|${IMAGE}:2.0.0`, `DOCKER|${IMAGE}:1.0.0`]);
         assert.equal(await promiseOf(component.slotName), "staging");
+        assert.deepEqual(
+            await promiseOf(component.switchAction),
+            { kind: "azureSlotSwap", resourceGroup: await promiseOf(pulumi.output(site().resourceGroupName)), app: "acme-shop-backend", slot: "staging" },
+            "the release engine is told which slots to swap for the switch",
+        );
         assert.equal(slot().enabled, true, "the old color stays up as the rollback target");
         await up(scaleDown.state);
         assert.equal(slot().enabled, false, "the idle color is stopped after its delay");

@@ -22,6 +22,8 @@ export class FakeStack implements StackDriver {
     failApplyWhen?: (service: string, state: ReleaseState) => boolean;
     /** What the router reads back; by default exactly the state's split. */
     routerWeights?: (service: string, state: ReleaseState) => Record<string, number>;
+    /** Services whose blue-green switch is a platform action (an App Service slot swap). */
+    readonly swapped = new Set<string>();
     previewViolations: PolicyPreviewOutcome["violations"] = [];
     previews = 0;
 
@@ -86,6 +88,7 @@ export class FakeStack implements StackDriver {
                             endpoint: `http://${this.name}-${s}`,
                             previewEndpoint: null,
                             routerWeights: this.routerWeights ? this.routerWeights(s, state) : { ...trafficSplit(state) },
+                            ...(this.swapped.has(s) ? { switchAction: { kind: "azureSlotSwap" as const, resourceGroup: "rg", app: s, slot: "staging" } } : {}),
                         },
                     ];
                 }),
@@ -151,6 +154,8 @@ export interface FakeWorld {
     readonly saved: PromotionRecord[];
     readonly controller: AbortController;
     locked: string[][];
+    /** Platform switch actions performed (app/slot). */
+    readonly switches: string[];
     env: PromotionEnvironment;
 }
 
@@ -184,6 +189,7 @@ export function fakeWorld(options: { withPolicy?: boolean } = {}): FakeWorld {
         saved,
         controller,
         locked: [],
+        switches: [],
         env: undefined as unknown as PromotionEnvironment,
     };
     world.env = {
@@ -206,6 +212,7 @@ export function fakeWorld(options: { withPolicy?: boolean } = {}): FakeWorld {
         signal: controller.signal,
         now: () => new Date((clock += 1000)),
         sleep: async () => undefined,
+        switchTraffic: async (action) => void world.switches.push(`${action.app}/${action.slot}`),
     };
     return world;
 }

@@ -136,6 +136,15 @@ describe("the promotion state machine", () => {
         assert.deepEqual(world.notifications, ["started", "rollback-failed"]);
     });
 
+    it("swaps App Service slots right before a blue-green switch, and back on rollback", async () => {
+        const world = fakeWorld();
+        world.stacks.staging.swapped.add("backend");
+        world.verifier.failWhen = (c) => (c.stage === "staging" && c.service === "backend" && c.step.kind === "bluegreen-switch" ? "error rate 9.0% > 5.0%" : undefined);
+        const { record } = await promote(REQUEST, world.env);
+        assert.equal(record.result, "rolled-back");
+        assert.deepEqual(world.switches, ["backend/staging", "backend/staging"], "one swap for the switch, one to switch back");
+    });
+
     describe("refusals change nothing", () => {
         const refused = async (world: ReturnType<typeof fakeWorld>, request: PromoteRequest) => {
             const outcome = await promote(request, world.env);
