@@ -4,6 +4,7 @@ import { ReleaseState, ReleaseStateInput } from "../release/release-state";
 import { ServiceSpec, ServiceSpecInput, ServiceSpecSchema } from "../release/service-spec";
 import { isLabelKey, isLabelValue } from "./labels";
 import { KubernetesRouter, KubernetesRouterInput, parseRouter } from "./router-spec";
+import { environmentProblems } from "../release/spec-problems";
 
 /** A service spec whose release is of one strategy. */
 export type ServiceInputOf<R extends ReleaseStateInput> = Omit<ServiceSpecInput, "release"> & { readonly release: R };
@@ -64,7 +65,7 @@ export function resolveArgs<S extends ReleaseState>(
                 message: `${component} runs the "${strategy}" strategy but the release is "${release.strategy}": use createKubernetesService, which picks the component from the strategy`,
             });
         }
-        problems.push(...envProblems(service.data, args.links ?? {}));
+        problems.push(...environmentProblems(service.data, args.links ?? {}));
     }
     let router: KubernetesRouter | undefined;
     try {
@@ -122,32 +123,3 @@ function labelProblems(labels: Readonly<Record<string, string>>): InputProblem[]
     return problems;
 }
 
-/** Each variable comes from one place: env, a secret, or a link; and every link gets its endpoint. */
-function envProblems(service: ServiceSpec, links: Readonly<Record<string, unknown>>): InputProblem[] {
-    const problems: InputProblem[] = [];
-    for (const key of Object.keys(service.secretEnv)) {
-        if (key in service.env) {
-            problems.push({
-                path: `service.secretEnv.${key}`,
-                message: `${key} is set in both env and secretEnv: keep it in secretEnv only, so the value never appears in the spec`,
-            });
-        }
-    }
-    for (const [key, target] of Object.entries(service.links)) {
-        if (!(key in links)) {
-            problems.push({
-                path: `service.links.${key}`,
-                message: `no endpoint was passed for the link to "${target}": pass links: {${key}: <${target}'s endpoint>}`,
-            });
-        }
-    }
-    for (const key of Object.keys(links)) {
-        if (key in service.env || key in service.secretEnv) {
-            problems.push({
-                path: `links.${key}`,
-                message: `${key} is both a link and ${key in service.env ? "an env" : "a secretEnv"} variable: remove one of them`,
-            });
-        }
-    }
-    return problems;
-}

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { InputProblem, InvalidInputError, ReleaseState, ServiceSpec, ServiceSpecInput, ServiceSpecSchema, problemsFromZod } from "../release";
+import { environmentProblems } from "../release/spec-problems";
 import type { LocalPlatform } from "./local-platform";
 
 /** How one process of a service is started on this machine (the local platform's "image"). */
@@ -52,11 +53,14 @@ export function resolveLocalArgs<S extends ReleaseState>(component: string, name
     const problems: InputProblem[] = [];
     const service = ServiceSpecSchema.safeParse(args.service);
     if (!service.success) problems.push(...problemsFromZod(service.error, "service"));
-    else if (service.data.release.strategy !== strategy) {
-        problems.push({
-            path: "service.release.strategy",
-            message: `${component} runs the "${strategy}" strategy but the release is "${service.data.release.strategy}": use createLocalService, which picks the component from the strategy`,
-        });
+    else {
+        if (service.data.release.strategy !== strategy) {
+            problems.push({
+                path: "service.release.strategy",
+                message: `${component} runs the "${strategy}" strategy but the release is "${service.data.release.strategy}": use createLocalService, which picks the component from the strategy`,
+            });
+        }
+        problems.push(...environmentProblems(service.data, args.links ?? {}));
     }
     const run = LocalRunSchema.safeParse(args.run);
     if (!run.success) problems.push(...problemsFromZod(run.error, "run"));

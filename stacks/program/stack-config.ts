@@ -127,3 +127,17 @@ function cloudProblems(config: StackConfig, platform: "aws" | "azure"): void {
         );
     }
 }
+
+/**
+ * The same validation from a stack file's `config:` as it is written (`shipgate:services`, …),
+ * for the release engine, which reads stack files rather than running the program.
+ */
+export function validatePulumiConfig(config: Readonly<Record<string, unknown>>): { config: StackConfig; order: string[] } {
+    return validateStackConfig(
+        Object.fromEntries(
+            Object.entries(config)
+                .filter(([key]) => key.startsWith("shipgate:"))
+                .map(([key, value]) => [key.slice("shipgate:".length), value]),
+        ),
+    );
+}

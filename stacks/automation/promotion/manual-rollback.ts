@@ -9,9 +9,9 @@ import {
     sameState,
     settledAt,
 } from "../../../components/release";
-import { validateStackConfig } from "../../program/stack-config";
+import { validatePulumiConfig } from "../../program/stack-config";
 import { GateRefusal, RollbackFailed } from "../errors";
-import { PromotionRecord } from "../records/promotion-record";
+import { PromotionRecord, startRecord } from "../records/promotion-record";
 import { newPromotionId, PromotionEnvironment, PromotionOutcome } from "./promote";
 import { PromotionSettingsSchema } from "./promotion-settings";
 import { RollbackTarget, rollbackStage } from "./rollback-stage";
@@ -63,24 +63,14 @@ export function lastGoodRelease(stack: string, service: string, current: Release
 /** `shipgate rollback`: put a stack (or some of its services) back on its last good release or a named one. */
 export async function manualRollback(request: RollbackRequest, env: PromotionEnvironment): Promise<PromotionOutcome> {
     const started = env.now();
-    const record: PromotionRecord = {
-        schemaVersion: 1,
+    const record = startRecord({
         id: newPromotionId(started),
         kind: "rollback",
         version: request.to ?? "last good",
-        services: [],
         stages: [request.stack],
-        versions: [],
-        approvers: [],
         deployer: request.deployer,
         startedAt: started.toISOString(),
-        result: "failed",
-        gates: [],
-        steps: [],
-        health: {},
-        healthDetails: {},
-        hooks: [],
-    };
+    });
     let lock: { release(): Promise<void> } | undefined;
     try {
         if (request.to !== undefined) {
@@ -89,9 +79,7 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
         }
         const driver = await env.openStack(request.stack);
         const raw = driver.config();
-        const { config, order } = validateStackConfig(
-            Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith("shipgate:")).map(([k, v]) => [k.slice("shipgate:".length), v])),
-        );
+        const { config, order } = validatePulumiConfig(raw);
         const wanted = request.services?.length ? request.services : order;
         const unknown = wanted.filter((s) => !(s in config.services));
         if (unknown.length) {

@@ -13,10 +13,10 @@ import {
     planRelease,
     trafficSplit,
 } from "../../../components/release";
-import { validateStackConfig } from "../../program/stack-config";
+import { validatePulumiConfig } from "../../program/stack-config";
 import { GateRefusal, PromotionRolledBack, RollbackFailed } from "../errors";
 import { HookContext, HookFailure, HookPoint, Hooks, NotificationEvent, Notifier } from "../hooks/hook-types";
-import { GateResult, PromotionRecord, StepRecord, healthKey } from "../records/promotion-record";
+import { GateResult, PromotionRecord, StepRecord, healthKey, startRecord } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
 import { StackOutputs, SwitchAction } from "../stack-outputs";
 import { PreflightGate } from "./preflight-gates";
@@ -113,15 +113,13 @@ export function newPromotionId(now: Date): string {
  */
 export async function promote(request: PromoteRequest, env: PromotionEnvironment): Promise<PromotionOutcome> {
     const started = env.now();
-    const record: PromotionRecord = {
-        schemaVersion: 1,
+    const record = startRecord({
         id: newPromotionId(started),
         kind: "promote",
         version: request.version,
         image: request.image,
         services: [...(request.services ?? [])],
         stages: [...request.stages],
-        versions: [],
         approvers: [...request.approvers],
         deployer: request.deployer,
         changes: request.changes,
@@ -129,13 +127,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
         committedAt: request.committedAt,
         hotfixReason: request.hotfixReason,
         startedAt: started.toISOString(),
-        result: "failed",
-        gates: [],
-        steps: [],
-        health: {},
-        healthDetails: {},
-        hooks: [],
-    };
+    });
     const emit = env.listener;
     const gate = (result: GateResult) => {
         record.gates.push(result);
@@ -261,9 +253,7 @@ async function planStages(request: PromoteRequest, target: Artifact, env: Promot
     for (const stage of request.stages) {
         const driver = await env.openStack(stage);
         const raw = driver.config();
-        const { config, order } = validateStackConfig(
-            Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith("shipgate:")).map(([k, v]) => [k.slice("shipgate:".length), v])),
-        );
+        const { config, order } = validatePulumiConfig(raw);
         const settings = PromotionSettingsSchema.safeParse(raw["shipgate:promotion"] ?? {});
         if (!settings.success) {
             throw new InvalidInputError(`stack ${stage}`, settings.error.issues.map((i) => ({ path: `shipgate:promotion.${i.path.join(".")}`, message: i.message })));

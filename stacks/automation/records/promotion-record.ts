@@ -159,3 +159,23 @@ export const PromotionRecordSchema = z.object({
 });
 export type PromotionRecord = z.output<typeof PromotionRecordSchema>;
 export type PromotionRecordInput = z.input<typeof PromotionRecordSchema>;
+
+/**
+ * A run's record as it starts: "failed" until the run says otherwise, so a run cut short still
+ * leaves an honest record.
+ */
+export function startRecord(fields: Pick<PromotionRecord, "id" | "kind" | "version" | "stages" | "startedAt"> & Partial<PromotionRecord>): PromotionRecord {
+    return {
+        schemaVersion: 1,
+        services: [],
+        versions: [],
+        approvers: [],
+        result: "failed",
+        gates: [],
+        steps: [],
+        health: {},
+        healthDetails: {},
+        hooks: [],
+        ...fields,
+    };
+}

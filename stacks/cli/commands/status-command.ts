@@ -6,7 +6,7 @@ import { ExitCode } from "../../automation/exit-codes";
 import { Project } from "../../automation/project";
 import { StackOutputs, parseStackOutputs } from "../../automation/stack-outputs";
 import { checkHealth } from "../../automation/verify";
-import { validateStackConfig } from "../../program/stack-config";
+import { validatePulumiConfig } from "../../program/stack-config";
 import { collect, globalOptions } from "./common";
 
 interface StatusFlags {
@@ -70,10 +70,7 @@ export function statusCommand(): Command {
 }
 
 async function stackStatus(project: Project, stack: string, withHealth: boolean): Promise<StackStatus> {
-    const raw = project.config(stack).config();
-    const { config, order } = validateStackConfig(
-        Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith("shipgate:")).map(([k, v]) => [k.slice("shipgate:".length), v])),
-    );
+    const { config, order } = validatePulumiConfig(project.config(stack).config());
     let outputs: StackOutputs | undefined;
     let error: string | undefined;
     try {
