@@ -45,7 +45,7 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
     return {
         openStack: (name) => EngineStackDriver.open(project, name),
         verifier: new EngineStepVerifier({
-            healthTimeoutSeconds: 120,
+            healthTimeoutSeconds: (stage) => settingsOf(stage).healthTimeoutSeconds,
             sourceFor(stage, outputs) {
                 if (sources.has(stage)) return sources.get(stage);
                 const analysis = settingsOf(stage).analysis;

@@ -4,6 +4,7 @@ import { StackOutputs } from "../stack-outputs";
 import {
     AnalysisEvent,
     AnalysisResult,
+    Clock,
     HealthMonitor,
     HealthResult,
     Measurement,
@@ -46,10 +47,12 @@ export interface StepVerifier {
 export interface EngineVerifierOptions {
     /** The metric source of a stage (its Prometheus, from its settings or outputs); undefined = health only. */
     readonly sourceFor: (stage: string, outputs: StackOutputs) => MetricSource | undefined;
-    /** How long a health wait may take after an up before the step fails. */
-    readonly healthTimeoutSeconds: number;
+    /** How long a health wait may take after an up before the step fails, per stage. */
+    readonly healthTimeoutSeconds: (stage: string) => number;
     readonly checkHealth?: typeof checkHealth;
     readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    /** Injected for tests, with `sleep`; the system's monotonic clock otherwise. */
+    readonly clock?: Clock;
 }
 
 const healthUrl = (endpoint: string, path: string) => `${endpoint.replace(/\/$/, "")}${path}`;
@@ -76,13 +79,13 @@ export class EngineStepVerifier implements StepVerifier {
                 const urls = [svc.previewEndpoint, state.strategy === "blueGreen" ? svc.tracks[otherColor(state.active)]?.endpoint : undefined]
                     .filter((u): u is string => Boolean(u))
                     .map((u) => healthUrl(u, healthPath));
-                return this.waitHealthy("preview", urls, state.analysis, context.signal);
+                return this.waitHealthy("preview", urls, state.analysis, this.options.healthTimeoutSeconds(context.stage), context.signal);
             }
             case "health": {
                 const urls = [svc.endpoint, state.strategy === "canary" ? svc.tracks.stable?.endpoint : undefined]
                     .filter((u): u is string => Boolean(u))
                     .map((u) => healthUrl(u, healthPath));
-                return this.waitHealthy("health", urls, state.analysis, context.signal);
+                return this.waitHealthy("health", urls, state.analysis, this.options.healthTimeoutSeconds(context.stage), context.signal);
             }
             case "analysis": {
                 const candidate = state.strategy === "canary" ? "canary" : state.strategy === "blueGreen" ? state.active : "current";
@@ -107,6 +110,7 @@ export class EngineStepVerifier implements StepVerifier {
                     onEvent: context.onEvent,
                     checkHealth: this.options.checkHealth,
                     sleep: this.options.sleep,
+                    clock: this.options.clock,
                 });
                 return summarise(result);
             }
@@ -126,7 +130,7 @@ export class EngineStepVerifier implements StepVerifier {
     }
 
     /** Health checks every health interval until every URL is GREEN or YELLOW; RED N times in a row, or the timeout, fails. */
-    private async waitHealthy(kind: "preview" | "health", urls: string[], analysis: AnalysisConfig, signal?: AbortSignal): Promise<VerificationSummary> {
+    private async waitHealthy(kind: "preview" | "health", urls: string[], analysis: AnalysisConfig, timeoutSeconds: number, signal?: AbortSignal): Promise<VerificationSummary> {
         const started = Date.now();
         if (!urls.length) return fail(kind, "no endpoint to check", 0);
         const monitor = new HealthMonitor(analysis.health.consecutiveFailures);
@@ -135,7 +139,7 @@ export class EngineStepVerifier implements StepVerifier {
             const t = setTimeout(resolve, ms);
             s?.addEventListener("abort", () => { clearTimeout(t); reject(s.reason); }, { once: true });
         }));
-        const deadline = started + this.options.healthTimeoutSeconds * 1000;
+        const deadline = started + timeoutSeconds * 1000;
         let rounds = 0;
         for (;;) {
             const results: HealthResult[] = await Promise.all(urls.map((u) => check(u, { timeoutMs: analysis.health.timeoutSeconds * 1000, signal })));
@@ -156,7 +160,7 @@ export class EngineStepVerifier implements StepVerifier {
                 };
             }
             if (state.failed || Date.now() > deadline) {
-                const why = state.failed ? `${state.consecutiveFailures} consecutive failed health checks` : `not healthy within ${this.options.healthTimeoutSeconds}s`;
+                const why = state.failed ? `${state.consecutiveFailures} consecutive failed health checks` : `not healthy within ${timeoutSeconds}s`;
                 return {
                     kind,
                     outcome: "fail",
