@@ -52,7 +52,8 @@ async function main(): Promise<void> {
         await fx.cleanup();
     }
 
-    // Per step: its wall time less the engine's up and the verification (bake) = what shipgate adds.
+    // Per step: its wall time less the engine's up, the verification (bake) and the protocol's
+    // own wait (a scale-down delay) = what shipgate adds.
     const byKind = new Map<string, { engine: number[]; overhead: number[]; verify: number[] }>();
     for (const record of records) {
         for (const step of record.steps.filter((s) => s.result === "succeeded")) {
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
             const entry = byKind.get(step.kind) ?? { engine: [], overhead: [], verify: [] };
             entry.engine.push(engine);
             entry.verify.push(verify);
-            entry.overhead.push(wall - engine - verify);
+            entry.overhead.push(wall - engine - verify - (step.waitMs ?? 0));
             byKind.set(step.kind, entry);
         }
     }

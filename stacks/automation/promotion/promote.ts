@@ -413,7 +413,9 @@ async function runStage(plan: StagePlan, request: PromoteRequest, env: Promotion
                 }
                 if (step.waitSeconds > 0) {
                     env.listener({ type: "waiting", stage: plan.stage, service: svc.service, seconds: step.waitSeconds, why: "scale-down delay" });
+                    const waited = Date.now();
                     await env.sleep(step.waitSeconds * 1000, env.signal);
+                    stepRecord.waitMs = Date.now() - waited;
                 }
                 const baseline =
                     (step.kind === "bluegreen-switch" || step.kind === "rolling-update") && outputs

@@ -73,6 +73,8 @@ export const StepRecordSchema = z.object({
     engineMs: z.number().optional(),
     /** Time the automation added around the up (config write, read-back, hooks), without the bake. */
     overheadMs: z.number().optional(),
+    /** The protocol's wait before the step (a blue-green scale-down delay), not overhead. */
+    waitMs: z.number().optional(),
     verification: VerificationSummarySchema.optional(),
     result: z.enum(["succeeded", "failed", "aborted"]),
     error: z.string().optional(),
