@@ -41,7 +41,8 @@ ensure_npm() {
     local want
     want=$(sha256sum "$dir/package-lock.json" | cut -c1-64)
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        say "installing npm dependencies in ${dir#"$root"}/"
+        local where=${dir#"$root"}
+        say "installing npm dependencies in ${where:-the project}"
         (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
         echo "$want" >"$stamp"
     fi

@@ -38,7 +38,7 @@ export interface ShipgateService extends pulumi.ComponentResource {
      * Rollouts' VerifyWeight), where the platform can tell; the release engine compares them
      * with the step's traffic split.
      */
-    readonly routerWeights?: pulumi.Output<Record<string, number>>;
+    readonly routerWeights?: pulumi.Output<Record<string, number> | undefined>;
     /**
      * Where the platform switches blue-green traffic with an action rather than a resource (an
      * App Service slot swap): the release engine performs it right before the `up` that declares

@@ -22,7 +22,7 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
     /** Where Prometheus for this service's stack answers (analysis reads it). */
     public readonly prometheusUrl: pulumi.Output<string>;
     /** HAProxy's view of the service's weights after this update, read back from its runtime API. */
-    public readonly routerWeights: pulumi.Output<Record<string, number>>;
+    public readonly routerWeights: pulumi.Output<Record<string, number> | undefined>;
 
     protected constructor(type: string, name: string, args: LocalServiceArgs, strategy: S["strategy"], opts?: pulumi.ComponentResourceOptions) {
         const resolved: ResolvedLocalArgs<S> = resolveLocalArgs<S>(type, name, args, strategy);
@@ -112,7 +112,8 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
         this.endpoint = pulumi.output(endpoint);
         this.previewEndpoint = pulumi.output(plan.candidate && plan.tracks.find((t) => t.name === plan.candidate)?.artifact ? `http://127.0.0.1:${resolved.previewPort}` : undefined);
         this.prometheusUrl = platform.prometheusUrl;
-        this.routerWeights = route.live.apply((live) => live.weights);
+        // Undefined until the route has been applied (a preview, the mocks): no read-back to compare.
+        this.routerWeights = route.live.apply((live) => live?.weights);
         this.tracks = pulumi
             .all(plan.tracks.map((t) => (port(t.name) ?? pulumi.output(undefined)) as pulumi.Output<number | undefined>))
             .apply((ports) => {
