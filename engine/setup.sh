@@ -83,7 +83,7 @@ else
     cli_dir="$cache/engine/pulumi-v$sdk_version"
     if [ ! -x "$cli_dir/pulumi" ]; then
         mkdir -p "$cli_dir"
-        say "building the pulumi CLI v$sdk_version from Go modules (first time only; about 4 minutes on 2 cores)"
+        say "building the pulumi CLI v$sdk_version from Go modules (first time only; 5 to 7 minutes on 2 cores)"
         build_with_progress "pulumi v$sdk_version" "$cli_dir/build.log" \
             "$go" build -C "$root/engine/cli" -trimpath -ldflags "$ldflags" -o "$cli_dir/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
         mv "$cli_dir/pulumi.tmp" "$cli_dir/pulumi"

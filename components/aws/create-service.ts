@@ -6,8 +6,8 @@ import { EcsNativeService } from "./ecs-native-service";
 import { EcsService } from "./ecs-service";
 import { LambdaService, LambdaServiceArgs } from "./lambda-service";
 
-export const AWS_COMPUTE_KINDS = ["ecs", "ecsNative", "lambda"] as const;
-export type AwsComputeKind = (typeof AWS_COMPUTE_KINDS)[number];
+import { AWS_COMPUTE_KINDS } from "./compute-kinds";
+export { AWS_COMPUTE_KINDS, AwsComputeKind } from "./compute-kinds";
 
 /**
  * How a service runs on AWS:

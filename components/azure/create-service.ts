@@ -5,8 +5,8 @@ import { ContainerAppServiceArgs, WebAppServiceArgs } from "./args";
 import { ContainerAppService } from "./container-app-service";
 import { WebAppService } from "./web-app-service";
 
-export const AZURE_COMPUTE_KINDS = ["containerApp", "appService"] as const;
-export type AzureComputeKind = (typeof AZURE_COMPUTE_KINDS)[number];
+import { AZURE_COMPUTE_KINDS } from "./compute-kinds";
+export { AZURE_COMPUTE_KINDS, AzureComputeKind } from "./compute-kinds";
 
 /**
  * How a service runs on Azure:

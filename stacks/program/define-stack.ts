@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf } from "../../components/release";
-import { ShipgateService } from "../../components/kubernetes";
+import type { ShipgateService } from "../../components/contract";
 import type * as AwsModule from "./platforms/aws";
 import type * as AzureModule from "./platforms/azure";
-import { kubernetesPlatform } from "./platforms/kubernetes";
+import type * as KubernetesModule from "./platforms/kubernetes";
 import { localPlatform } from "./platforms/local";
 import { ServicePlatform } from "./platforms/service-platform";
 import { StackConfig } from "./stack-config";
@@ -27,7 +27,11 @@ export interface StackContext {
 function platformFor(config: StackConfig, secrets: StackSecrets, context: StackContext): ServicePlatform {
     switch (config.platform) {
         case "kubernetes":
-            return kubernetesPlatform({ settings: config.kubernetes!, kubeconfig: secrets.kubeconfig, ...context });
+            return (require("./platforms/kubernetes") as typeof KubernetesModule).kubernetesPlatform({
+                settings: config.kubernetes!,
+                kubeconfig: secrets.kubeconfig,
+                ...context,
+            });
         case "local":
             return localPlatform({ settings: config.local!, secrets: secrets.localSecrets, ...context });
         // The cloud SDKs load only for the stacks that use them.

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ShipgateService } from "../../components/kubernetes";
+import type { ShipgateService } from "../../components/contract";
 
 /** The per-service stack output: what `shipgate status` and the promotion read back. */
 export function summarise(services: Readonly<Record<string, ShipgateService>>): Record<string, pulumi.Output<unknown>> {

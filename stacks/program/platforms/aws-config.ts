@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AWS_COMPUTE_KINDS } from "../../../components/aws/create-service";
+import { AWS_COMPUTE_KINDS } from "../../../components/aws/compute-kinds";
 
 const ids = (what: string, example: string) =>
     z.array(z.string().min(1), { error: `${what} is a list of IDs, e.g. ["${example}"]` }).min(1, { error: `${what} is empty: list at least one, e.g. ["${example}"]` });

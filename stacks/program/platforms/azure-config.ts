@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AZURE_COMPUTE_KINDS } from "../../../components/azure/create-service";
+import { AZURE_COMPUTE_KINDS } from "../../../components/azure/compute-kinds";
 
 const resourceId = (what: string, type: string) =>
     z.string().regex(/^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[^/]+\/providers\//, {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KubernetesRouterSchema } from "../../../components/kubernetes";
+import { KubernetesRouterSchema } from "../../../components/kubernetes/router-spec";
 
 /**
  * How the stack reaches Kubernetes. With neither a kubeconfig nor `context` the provider

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ShipgateService } from "../../../components/kubernetes";
+import type { ShipgateService } from "../../../components/contract";
 import { ServiceSpec } from "../../../components/release";
 
 /** What the program needs from a platform: one service component per spec. */
