@@ -1,5 +1,5 @@
 import { seconds } from "../verify/format";
-import { describeFetchFailure } from "../verify/health-check";
+import { NoAnswer, httpRequest } from "../http-request";
 
 /**
  * One JSON POST with a deadline, for webhook hooks and notifications. It never throws: it says
@@ -27,50 +27,29 @@ export interface PostResult {
     readonly durationMs: number;
 }
 
-async function readLimited(res: Response, max: number): Promise<string> {
-    if (!res.body) return "";
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        size += value.byteLength;
-        if (size > max) {
-            await reader.cancel().catch(() => undefined);
-            break;
-        }
-    }
-    return Buffer.concat(chunks).subarray(0, max).toString("utf8");
-}
-
 export async function postJson(url: string, payload: unknown, options: PostOptions): Promise<PostResult> {
     const started = Date.now();
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new Error("timeout")), options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     try {
-        const res = await fetch(url, {
+        const answer = await httpRequest(url, {
             method: "POST",
+            timeoutMs: options.timeoutMs,
+            signal: options.signal,
             headers: { "content-type": "application/json", "user-agent": "shipgate", ...options.headers },
             body: JSON.stringify(payload),
             redirect: "manual",
-            signal,
+            maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
         });
-        const body = await readLimited(res, options.maxBodyBytes ?? 64 * 1024);
-        return { status: res.status, body, timedOut: false, interrupted: false, durationMs: Date.now() - started };
+        return { status: answer.status, body: answer.text, timedOut: false, interrupted: false, durationMs: Date.now() - started };
     } catch (err) {
         const interrupted = options.signal?.aborted === true;
-        const timedOut = !interrupted && timeout.signal.aborted;
+        const timedOut = !interrupted && err instanceof NoAnswer && err.timedOut;
+        const why = err instanceof NoAnswer ? err.message : String(err);
         return {
             body: "",
             timedOut,
             interrupted,
-            error: interrupted ? "interrupted" : timedOut ? `no answer within ${seconds(options.timeoutMs)}` : describeFetchFailure(err, url, false, options.timeoutMs),
+            error: interrupted ? "interrupted" : timedOut ? `no answer within ${seconds(options.timeoutMs)}` : why,
             durationMs: Date.now() - started,
         };
-    } finally {
-        clearTimeout(timer);
     }
 }

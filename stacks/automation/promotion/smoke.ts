@@ -1,3 +1,4 @@
+import { NoAnswer, httpRequest } from "../http-request";
 import { StackOutputs } from "../stack-outputs";
 
 export interface SmokeCheck {
@@ -26,13 +27,12 @@ export async function runSmokeChecks(checks: readonly SmokeCheck[], outputs: Sta
         const url = `${endpoint.replace(/\/$/, "")}${check.path}`;
         const started = Date.now();
         try {
-            const timeout = AbortSignal.timeout(check.timeoutSeconds * 1000);
-            const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-            await res.arrayBuffer();
-            const ok = res.status === check.expectStatus;
-            results.push({ name, ok, detail: `GET ${url} → ${res.status}${ok ? "" : ` (expected ${check.expectStatus})`} in ${Date.now() - started} ms` });
+            const { status } = await httpRequest(url, { timeoutMs: check.timeoutSeconds * 1000, signal });
+            const ok = status === check.expectStatus;
+            results.push({ name, ok, detail: `GET ${url} → ${status}${ok ? "" : ` (expected ${check.expectStatus})`} in ${Date.now() - started} ms` });
         } catch (err) {
-            results.push({ name, ok: false, detail: `GET ${url} failed: ${(err as Error).message}` });
+            if (!(err instanceof NoAnswer)) throw err;
+            results.push({ name, ok: false, detail: `GET ${url} failed: ${err.message}` });
         }
     }
     return { ok: results.every((r) => r.ok), results };

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { messageOf, ms } from "./format";
+import { NoAnswer, httpRequest } from "../http-request";
+import { messageOf } from "./format";
 
 /**
  * The deployment protocol's HealthCheck (seed 000) as a schema, so an answer that merely looks
@@ -144,59 +145,6 @@ function schemaProblems(error: z.ZodError): string {
         .join("; ");
 }
 
-/** Reads at most MAX_BODY_BYTES: a misbehaving endpoint must not fill memory. */
-async function readBody(res: Response): Promise<string> {
-    if (!res.body) {
-        return "";
-    }
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done) {
-            break;
-        }
-        chunks.push(value);
-        size += value.byteLength;
-        if (size > MAX_BODY_BYTES) {
-            await reader.cancel();
-            break;
-        }
-    }
-    return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("utf8");
-}
-
-/** Why a request got no answer, from undici's error causes. */
-export function describeFetchFailure(err: unknown, url: string, timedOut: boolean, timeoutMs: number): string {
-    if (timedOut) {
-        return `no answer within ${ms(timeoutMs)}`;
-    }
-    const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-    let where = url;
-    try {
-        where = new URL(url).host;
-    } catch {
-        return `invalid URL ${JSON.stringify(url)}`;
-    }
-    switch (cause?.code) {
-        case "ECONNREFUSED":
-            return `connection refused: nothing listens on ${where}`;
-        case "ENOTFOUND":
-        case "EAI_AGAIN":
-            return `host not found: ${where}`;
-        case "ECONNRESET":
-        case "UND_ERR_SOCKET":
-        case "UND_ERR_CLOSED":
-            return `connection to ${where} closed before a complete answer`;
-        case "EHOSTUNREACH":
-        case "ENETUNREACH":
-            return `${where} is unreachable`;
-        default:
-            return `request failed: ${cause?.message ?? messageOf(err)}`;
-    }
-}
-
 /**
  * GETs one health endpoint and colors the answer. Never throws for a bad answer (every failure is
  * a RED result with a reason); rejects only when the caller's signal aborts, so an interrupted
@@ -205,26 +153,17 @@ export function describeFetchFailure(err: unknown, url: string, timedOut: boolea
 export async function checkHealth(url: string, options: CheckHealthOptions): Promise<HealthResult> {
     const at = new Date().toISOString();
     const started = performance.now();
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-    let httpStatus: number;
-    let body: string;
     try {
-        const res = await fetch(url, { signal, headers: { accept: "application/json" } });
-        httpStatus = res.status;
-        body = await readBody(res);
+        const answer = await httpRequest(url, {
+            timeoutMs: options.timeoutMs,
+            signal: options.signal,
+            headers: { accept: "application/json" },
+            maxBodyBytes: MAX_BODY_BYTES,
+        });
+        return { url, at, httpStatus: answer.status, latencyMs: elapsed(), ...classifyHealth(answer.status, answer.text) };
     } catch (err) {
-        if (options.signal?.aborted) {
-            throw options.signal.reason;
-        }
-        return {
-            url,
-            at,
-            color: "RED",
-            latencyMs: elapsed(),
-            reason: describeFetchFailure(err, url, timeout.aborted, options.timeoutMs),
-        };
+        if (!(err instanceof NoAnswer)) throw err;
+        return { url, at, color: "RED", latencyMs: elapsed(), reason: err.message };
     }
-    return { url, at, httpStatus, latencyMs: elapsed(), ...classifyHealth(httpStatus, body) };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeFetchFailure } from "./health-check";
+import { NoAnswer, httpRequest } from "../http-request";
 import { Measurement, MetricQuery, MetricSource, MetricSourceError } from "./metric-source";
 
 /**
@@ -82,19 +82,13 @@ export class HttpJsonSource implements MetricSource {
     async measure(query: MetricQuery, signal?: AbortSignal): Promise<Measurement> {
         const url = this.url(query);
         const timeoutMs = this.config.timeoutSeconds * 1000;
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
         let status: number;
         let text: string;
         try {
-            const res = await fetch(url, { signal: combined, headers: { accept: "application/json", ...this.config.headers } });
-            status = res.status;
-            text = await res.text();
+            ({ status, text } = await httpRequest(url, { timeoutMs, signal, headers: { accept: "application/json", ...this.config.headers } }));
         } catch (err) {
-            if (signal?.aborted) {
-                throw signal.reason;
-            }
-            throw new MetricSourceError(this.name, `no answer from ${url}: ${describeFetchFailure(err, url, timeout.aborted, timeoutMs)}`, err);
+            if (!(err instanceof NoAnswer)) throw err;
+            throw new MetricSourceError(this.name, `no answer from ${url}: ${err.message}`, err.cause);
         }
         if (status < 200 || status > 299) {
             throw new MetricSourceError(this.name, `${url} answered HTTP ${status}: ${JSON.stringify(text.slice(0, 120))}`);

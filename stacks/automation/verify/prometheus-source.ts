@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeFetchFailure } from "./health-check";
+import { NoAnswer, httpRequest } from "../http-request";
 import { messageOf } from "./format";
 import { Measurement, MetricQuery, MetricSource, MetricSourceError } from "./metric-source";
 
@@ -200,22 +200,16 @@ export class PrometheusSource implements MetricSource {
         url.searchParams.set("query", promql);
         url.searchParams.set("time", time);
         const timeoutMs = this.config.timeoutSeconds * 1000;
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
         const fail = (message: string, cause?: unknown) =>
             new MetricSourceError(this.name, `${what} query ${message} (query: ${promql})`, cause);
 
         let status: number;
         let text: string;
         try {
-            const res = await fetch(url, { signal: combined, headers: { accept: "application/json", ...this.config.headers } });
-            status = res.status;
-            text = await res.text();
+            ({ status, text } = await httpRequest(url.toString(), { timeoutMs, signal, headers: { accept: "application/json", ...this.config.headers } }));
         } catch (err) {
-            if (signal?.aborted) {
-                throw signal.reason;
-            }
-            throw fail(`got no answer: ${describeFetchFailure(err, url.toString(), timeout.aborted, timeoutMs)}`, err);
+            if (!(err instanceof NoAnswer)) throw err;
+            throw fail(`got no answer: ${err.message}`, err.cause);
         }
 
         let body: z.output<typeof ApiAnswerSchema> | undefined;
