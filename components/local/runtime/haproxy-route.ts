@@ -3,6 +3,7 @@ import { writeFileAtomic } from "./atomic-write";
 import { adminAction, inMaintenance, serversState } from "./haproxy-admin";
 import {
     CANDIDATE_SERVER,
+    RouteServer,
     RouteSpec,
     backendName,
     candidateBackendName,
@@ -45,6 +46,17 @@ async function setServer(paths: HaproxyPaths, backend: string, server: string, p
     await adminAction(paths.socketPath, `set server ${target} state ready`);
 }
 
+/**
+ * The order to apply servers in: heaviest first, parked last. Each server is its own runtime
+ * command, so between two commands HAProxy balances on a mix of old and new weights; raising
+ * before lowering means that mix always has a server with weight (a blue-green switch set blue
+ * to 0 before green to 100 once, and answered 503 "no server available" in between).
+ */
+export function inSafeOrder(servers: readonly RouteServer[]): RouteServer[] {
+    const weightOf = (s: RouteServer) => (s.port === undefined ? -1 : s.weight);
+    return [...servers].sort((a, b) => weightOf(b) - weightOf(a));
+}
+
 export async function readRoute(paths: HaproxyPaths, service: string): Promise<LiveRoute> {
     const states = await serversState(paths.socketPath, backendName(service));
     const weights: Record<string, number> = {};
@@ -72,7 +84,7 @@ export function applyRoute(paths: HaproxyPaths, master: HaproxyMaster, spec: Rou
         if (needsReload) {
             await reloadHaproxy(master, paths);
         }
-        for (const server of spec.servers) {
+        for (const server of inSafeOrder(spec.servers)) {
             await setServer(paths, backendName(spec.service), server.name, server.port, server.weight);
         }
         const candidate = candidateServer(spec);
