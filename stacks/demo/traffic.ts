@@ -10,7 +10,7 @@ import autocannon from "autocannon";
 export interface TrafficCounts {
     readonly sent: number;
     readonly byStatus: Record<string, number>;
-    /** By service@version/track: the share of real requests each track served. */
+    /** By service@version/track: who answered this load (a slice of what the router balances). */
     readonly byServer: Record<string, number>;
     /** 5xx answers, connection errors and timeouts. */
     readonly failed: number;

@@ -6,6 +6,7 @@ import { parseStackOutputs } from "../../stacks/automation/stack-outputs";
 import { Traffic, between } from "../../stacks/demo/traffic";
 import { PromotionFixture, promotionFixture } from "../helpers/promotion-fixture";
 import { listeningPorts, shipgateProcesses } from "../helpers/processes";
+import { requestsServed } from "../helpers/served-requests";
 
 // `shipgate promote` and `shipgate rollback` as CI runs them: the real CLI, the real engine on
 // a temporary file backend, real processes behind HAProxy, a real Prometheus, real traffic.
@@ -40,36 +41,46 @@ describe("the release engine and the local platform, end to end", function () {
     });
 
     it("promotes 2.0.0 through staging (blue-green) and production (canary 25 → 50 → 100), recording every step", async () => {
-        // At each production backend step: HAProxy's own stats, and the share of real requests the canary served.
+        // At each production backend step: HAProxy's own stats, and how many real requests each
+        // track served during the analysis, counted by the processes themselves.
         const seen: { step: number; router: Record<string, number>; canary: number; stable: number }[] = [];
+        const measuring: Promise<void>[] = [];
         let step = 0;
-        let start: ReturnType<Traffic["snapshot"]> | undefined;
-        let router: Record<string, number> = {};
+        let window: Promise<{ step: number; endpoints: Record<string, string>; start: Record<string, number>; router: Record<string, number> }> | undefined;
+        const servedByTrack = async (endpoints: Record<string, string>) =>
+            Object.fromEntries(await Promise.all(Object.entries(endpoints).map(async ([track, url]) => [track, await requestsServed(url, "/api/items")] as const)));
         const stagingBefore = stagingLoad.snapshot();
         const run = await fx.shipgate(["promote", "2.0.0", "--approver", "alice", "--commit", "abc1234"], (line) => {
             const m = /^production\/backend step (\d)\/5/.exec(line);
             if (m) step = Number(m[1]);
             else if (/^production\//.test(line)) step = 0;
             if (step && /analysing canary/.test(line)) {
-                start = productionLoad.snapshot();
-                void fx.routerWeights("production", "backend").then((w) => (router = w));
+                const at = step;
+                window = (async () => {
+                    const tracks = (await outputs("production")).services.backend.tracks;
+                    const endpoints = Object.fromEntries(Object.entries(tracks).map(([track, t]) => [track, t.endpoint]));
+                    const [start, router] = await Promise.all([servedByTrack(endpoints), fx.routerWeights("production", "backend")]);
+                    return { step: at, endpoints, start, router };
+                })();
             }
-            if (step && start && /^  ✔ passed/.test(line)) {
-                const now = productionLoad.snapshot();
-                const count = (suffix: string) =>
-                    Object.entries(now.byServer)
-                        .filter(([k]) => k.startsWith("backend@") && k.endsWith(suffix))
-                        .reduce((n, [k, v]) => n + v - (start!.byServer[k] ?? 0), 0);
-                seen.push({ step, router, canary: count("/canary"), stable: count("/stable") });
-                start = undefined;
+            if (step && window && /^  ✔ passed/.test(line)) {
+                measuring.push(
+                    window.then(async ({ step, endpoints, start, router }) => {
+                        const end = await servedByTrack(endpoints);
+                        seen.push({ step, router, canary: end.canary - start.canary, stable: end.stable - start.stable });
+                    }),
+                );
+                window = undefined;
             }
         });
+        await Promise.all(measuring);
+        seen.sort((a, b) => a.step - b.step);
         const stagingDuring = between(stagingBefore, stagingLoad.snapshot());
         assert.equal(run.code, 0, run.output);
         assert.deepEqual(seen.map((s) => s.router), [{ stable: 75, canary: 25 }, { stable: 50, canary: 50 }, { stable: 0, canary: 100 }], "HAProxy's stats page reads back each step's weights");
         for (const [i, weight] of [25, 50, 100].entries()) {
             const share = (100 * seen[i].canary) / (seen[i].canary + seen[i].stable);
-            console.log(`      ${weight}% step: the canary served ${share.toFixed(1)}% of ${seen[i].canary + seen[i].stable} real requests`);
+            console.log(`      ${weight}% step: the canary served ${share.toFixed(1)}% of the ${seen[i].canary + seen[i].stable} requests the backend served`);
             assert.ok(Math.abs(share - weight) <= 10, `at the ${weight}% step the canary served ${share.toFixed(1)}% (tolerance ±10 points)`);
         }
         assert.ok(stagingDuring.sent > 500);
