@@ -8,7 +8,7 @@ import { routerEndpoint, serviceEndpoint } from "./endpoints";
 import { resourceLabels } from "./labels";
 import { createRoute } from "./route";
 import { RoutePlan } from "./route-plan";
-import { ShipgateService, TrackStatus, Tracks } from "./shipgate-service";
+import { ShipgateService, TrackStatus, Tracks } from "../contract";
 import { trackStatus } from "./track-status";
 import { createWorkload } from "./workload";
 

@@ -6,7 +6,7 @@ import { BlueGreenService } from "./blue-green-service";
 import { CanaryService } from "./canary-service";
 import { KubernetesServiceArgs } from "./component-args";
 import { RollingService } from "./rolling-service";
-import { ShipgateService } from "./shipgate-service";
+import { ShipgateService } from "../contract";
 
 /** The component for the release's strategy, seen through the interface every platform shares. */
 export function createKubernetesService(

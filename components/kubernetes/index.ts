@@ -16,6 +16,6 @@ export * from "./rolling-service";
 export * from "./route";
 export * from "./route-plan";
 export * from "./router-spec";
-export * from "./shipgate-service";
+export type { ShipgateService, TrackStatus, Tracks } from "../contract";
 export * from "./track-status";
 export * from "./workload";

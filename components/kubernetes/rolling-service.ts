@@ -4,7 +4,7 @@ import { KubernetesServiceArgs, resolveArgs } from "./component-args";
 import { routerEndpoint, serviceEndpoint } from "./endpoints";
 import { resourceLabels } from "./labels";
 import { createRoute } from "./route";
-import { ShipgateService, TrackStatus, Tracks } from "./shipgate-service";
+import { ShipgateService, TrackStatus, Tracks } from "../contract";
 import { trackStatus } from "./track-status";
 import { createWorkload } from "./workload";
 

@@ -1,7 +1,7 @@
 import { Artifact, imageRef } from "../release/artifact";
 import { ServiceSpec } from "../release/service-spec";
 import { serviceEndpoint } from "./endpoints";
-import { TrackStatus } from "./shipgate-service";
+import { TrackStatus } from "../contract";
 
 /** What a track or color reports, reached through the Service that selects only its pods. */
 export function trackStatus(

@@ -1,11 +1,12 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type * as awsComponents from "../../../components/aws";
 import type { EcsServiceArgs } from "../../../components/aws/args";
 import type { LambdaServiceArgs } from "../../../components/aws/lambda-service";
 import type { ReleaseStateInput } from "../../../components/release/release-state";
 import type { ServiceSpecInput } from "../../../components/release/service-spec";
-import { installCloudMocks, ledgerFailures, resetCloud } from "../helpers/cloud-mocks";
-import { RecordedResource, findResource, findResources, resetResources, settle } from "../helpers/pulumi-mocks";
+import { installCloudMocks } from "../helpers/cloud-mocks";
+export { resetCloud as freshStack } from "../helpers/cloud-mocks";
+import { RecordedResource, findResource, findResources } from "../helpers/pulumi-mocks";
+export { build } from "../helpers/pulumi-mocks";
 
 /** Type tokens of what the AWS components create. */
 export const T = {
@@ -83,20 +84,6 @@ export async function loadAws(): Promise<typeof awsComponents> {
     await installCloudMocks();
     components ??= await import("../../../components/aws");
     return components;
-}
-
-/** A fresh, empty stack: no ledger state, no published Lambda version. */
-export function freshStack(): void {
-    resetCloud();
-    ledgerFailures.length = 0;
-}
-
-/** Builds a component on a clean record (one `up`) and waits until all its children are registered. */
-export async function build<C extends pulumi.ComponentResource>(make: () => C): Promise<C> {
-    resetResources();
-    const component = make();
-    await settle();
-    return component;
 }
 
 /** A listener's forward weights by target group name (the ARN names the group in the mocks). */

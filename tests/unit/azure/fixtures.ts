@@ -1,10 +1,11 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type * as azureComponents from "../../../components/azure";
 import type { ContainerAppServiceArgs, WebAppServiceArgs } from "../../../components/azure/args";
 import type { ReleaseStateInput } from "../../../components/release/release-state";
 import type { ServiceSpecInput } from "../../../components/release/service-spec";
-import { installCloudMocks, ledgerFailures, resetCloud } from "../helpers/cloud-mocks";
-import { findResource, resetResources, settle } from "../helpers/pulumi-mocks";
+import { installCloudMocks } from "../helpers/cloud-mocks";
+export { resetCloud as freshStack } from "../helpers/cloud-mocks";
+import { findResource } from "../helpers/pulumi-mocks";
+export { build } from "../helpers/pulumi-mocks";
 
 export const T = {
     containerApp: "azure-native:app:ContainerApp",
@@ -64,18 +65,6 @@ export async function loadAzure(): Promise<typeof azureComponents> {
     await installCloudMocks();
     components ??= await import("../../../components/azure");
     return components;
-}
-
-export function freshStack(): void {
-    resetCloud();
-    ledgerFailures.length = 0;
-}
-
-export async function build<C extends pulumi.ComponentResource>(make: () => C): Promise<C> {
-    resetResources();
-    const component = make();
-    await settle();
-    return component;
 }
 
 /** The Container App's traffic as [revision, weight, label]. */

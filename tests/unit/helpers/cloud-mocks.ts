@@ -19,10 +19,11 @@ const memory = {
     lambda: new Map<string, { fingerprint: string; version: number; published: { version: string; imageUri: string }[] }>(),
 };
 
-/** Forgets everything: the next build is a first `up` on an empty stack. */
+/** Forgets everything: the next build is a first `up` on an empty stack (no ledger state, no published Lambda version). */
 export function resetCloud(): void {
     memory.ledgers.clear();
     memory.lambda.clear();
+    ledgerFailures.length = 0;
 }
 
 /** Every version a mocked Lambda function published, oldest first. */

@@ -91,6 +91,14 @@ export async function settle(): Promise<void> {
     }
 }
 
+/** Builds a component on a clean record (one `up`) and waits until all its children are registered. */
+export async function build<C extends pulumi.ComponentResource>(make: () => C): Promise<C> {
+    resetResources();
+    const component = make();
+    await settle();
+    return component;
+}
+
 /** Everything recorded since the last reset, in registration order. */
 export function recordedResources(): readonly RecordedResource[] {
     return [...recorded];

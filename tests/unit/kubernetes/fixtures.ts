@@ -1,9 +1,9 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type * as kubernetes from "../../../components/kubernetes";
 import type { KubernetesRouterInput } from "../../../components/kubernetes/router-spec";
 import type { ReleaseStateInput } from "../../../components/release/release-state";
 import type { ServiceSpecInput } from "../../../components/release/service-spec";
-import { RecordedResource, findResource, findResources, installMocks, resetResources, settle } from "../helpers/pulumi-mocks";
+import { RecordedResource, findResource, findResources, installMocks } from "../helpers/pulumi-mocks";
+export { build } from "../helpers/pulumi-mocks";
 
 /** Type tokens of the objects the Kubernetes components create. */
 export const T = {
@@ -49,14 +49,6 @@ export async function loadComponents(): Promise<typeof kubernetes> {
     await installMocks();
     components ??= await import("../../../components/kubernetes");
     return components;
-}
-
-/** Builds a component on a clean record and waits until all its children are registered. */
-export async function build<C extends pulumi.ComponentResource>(make: () => C): Promise<C> {
-    resetResources();
-    const component = make();
-    await settle();
-    return component;
 }
 
 /** The single container of a recorded Deployment. */
