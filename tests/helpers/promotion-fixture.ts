@@ -25,6 +25,8 @@ export interface PromotionFixture {
     setFaults(faults: Record<string, unknown>, stacks?: readonly ("staging" | "production")[]): void;
     /** The router's own view (HAProxy's stats CSV): weight by server, for one service. */
     routerWeights(stack: "staging" | "production", service: string): Promise<Record<string, number>>;
+    /** HAProxy's stats row of each server of a service (status, weight, requests, check failures…), by server. */
+    routerStats(stack: "staging" | "production", service: string): Promise<Record<string, Record<string, string>>>;
     /** Where this project's processes are marked (see LocalPlatform.markerPrefix). */
     markers(stack: "staging" | "production"): string;
     /**
@@ -47,6 +49,20 @@ function shorten(config: Record<string, any>, faultsFile: string): Record<string
         r.analysis = { ...(r.analysis ?? {}), intervalSeconds: 3, minRequests: 10, health: { intervalSeconds: 1, consecutiveFailures: 3, timeoutSeconds: 2 } };
     }
     return config;
+}
+
+/** HAProxy's stats CSV (relocateLocalPlatform puts the stats page on the base port), the rows of `be_<service>`'s servers. */
+async function routerStats(statsPort: number, service: string): Promise<Record<string, Record<string, string>>> {
+    const csv = await (await fetch(`http://127.0.0.1:${statsPort}/;csv`, { signal: AbortSignal.timeout(5_000) })).text();
+    const [head, ...rows] = csv.split("\n");
+    const header = head.replace(/^# /, "").split(",");
+    const servers: Record<string, Record<string, string>> = {};
+    for (const row of rows.map((l) => l.split(","))) {
+        const named = Object.fromEntries(header.map((h, i) => [h, row[i]]));
+        if (named.pxname !== `be_${service}` || ["BACKEND", "FRONTEND"].includes(named.svname)) continue;
+        servers[named.svname] = named;
+    }
+    return servers;
 }
 
 export async function promotionFixture(basePort: number): Promise<PromotionFixture> {
@@ -73,17 +89,15 @@ export async function promotionFixture(basePort: number): Promise<PromotionFixtu
             for (const stack of which) writeFileSync(faultsFiles[stack], JSON.stringify(faults));
         },
         async routerWeights(stack, service) {
-            // relocateLocalPlatform puts the router's stats page on the base port.
-            const csv = await (await fetch(`http://127.0.0.1:${basePorts[stack]}/;csv`)).text();
-            const header = csv.split("\n")[0].replace(/^# /, "").split(",");
-            const col = (name: string) => header.indexOf(name);
+            // HAProxy holds the weights reduced (75/25 as 3/1): read back as percentages.
             const weights: Record<string, number> = {};
-            for (const row of csv.split("\n").slice(1).map((l) => l.split(","))) {
-                if (row[col("pxname")] !== `be_${service}` || ["BACKEND", "FRONTEND"].includes(row[col("svname")])) continue;
-                weights[row[col("svname")]] = /MAINT/.test(row[col("status")]) ? 0 : Number(row[col("weight")]);
+            for (const [server, row] of Object.entries(await routerStats(basePorts[stack], service))) {
+                weights[server] = /MAINT/.test(row.status) ? 0 : Number(row.weight);
             }
-            return weights;
+            const total = Object.values(weights).reduce((a, b) => a + b, 0);
+            return Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, total ? (100 * w) / total : 0]));
         },
+        routerStats: (stack, service) => routerStats(basePorts[stack], service),
         markers: (stack) => `${stack}@${project.dir}/.shipgate/local/${stack}`,
         shipgate(args, onLine) {
             const started = Date.now();

@@ -43,7 +43,7 @@ describe("the release engine and the local platform, end to end", function () {
     it("promotes 2.0.0 through staging (blue-green) and production (canary 25 → 50 → 100), recording every step", async () => {
         // At each production backend step: HAProxy's own stats, and how many real requests each
         // track served during the analysis, counted by the processes themselves.
-        const seen: { step: number; router: Record<string, number>; canary: number; stable: number }[] = [];
+        const seen: { step: number; router: Record<string, number>; canary: number; stable: number; routerStats: string }[] = [];
         const measuring: Promise<void>[] = [];
         let step = 0;
         let window: Promise<{ step: number; endpoints: Record<string, string>; start: Record<string, number>; router: Record<string, number> }> | undefined;
@@ -66,8 +66,12 @@ describe("the release engine and the local platform, end to end", function () {
             if (step && window && /^  ✔ passed/.test(line)) {
                 measuring.push(
                     window.then(async ({ step, endpoints, start, router }) => {
-                        const end = await servedByTrack(endpoints);
-                        seen.push({ step, router, canary: end.canary - start.canary, stable: end.stable - start.stable });
+                        const [end, stats] = await Promise.all([servedByTrack(endpoints), fx.routerStats("production", "backend")]);
+                        // What HAProxy saw, to explain a share off its weight (a server down, retries, redispatches).
+                        const routerStats = Object.entries(stats)
+                            .map(([server, r]) => `${server} ${r.status} weight ${r.weight} sessions ${r.stot} check failures ${r.chkfail} downs ${r.chkdown} down ${r.downtime} s, last check ${r.check_status} ${r.check_duration} ms, retries ${r.wretr} redispatches ${r.wredis}`)
+                            .join("; ");
+                        seen.push({ step, router, canary: end.canary - start.canary, stable: end.stable - start.stable, routerStats });
                     }),
                 );
                 window = undefined;
@@ -81,7 +85,7 @@ describe("the release engine and the local platform, end to end", function () {
         for (const [i, weight] of [25, 50, 100].entries()) {
             const share = (100 * seen[i].canary) / (seen[i].canary + seen[i].stable);
             console.log(`      ${weight}% step: the canary served ${share.toFixed(1)}% of the ${seen[i].canary + seen[i].stable} requests the backend served`);
-            assert.ok(Math.abs(share - weight) <= 10, `at the ${weight}% step the canary served ${share.toFixed(1)}% (tolerance ±10 points)`);
+            assert.ok(Math.abs(share - weight) <= 10, `at the ${weight}% step the canary served ${share.toFixed(1)}% (tolerance ±10 points); HAProxy: ${seen[i].routerStats}`);
         }
         assert.ok(stagingDuring.sent > 500);
         assert.equal(stagingDuring.failed, 0, `blue-green switches under load dropped requests: ${JSON.stringify(stagingDuring.byStatus)}`);

@@ -8,14 +8,16 @@ import {
     backendName,
     candidateBackendName,
     candidateServer,
+    haproxyWeights,
     renderRoute,
+    sharesOf,
 } from "./haproxy-config";
 import { HaproxyMaster, HaproxyPaths, reloadHaproxy, routeFile } from "./haproxy-control";
 import { serialize } from "./serialize";
 
 /** What HAProxy really does for a service, read back after every change (as Argo's VerifyWeight). */
 export interface LiveRoute {
-    /** Weight by server name; 0 for a server in maintenance. */
+    /** Percent of the traffic by server name, from HAProxy's weights; 0 for a server in maintenance. */
     readonly weights: Record<string, number>;
     /** Port by server name, for the servers that have a process. */
     readonly ports: Record<string, number>;
@@ -68,7 +70,7 @@ export async function readRoute(paths: HaproxyPaths, service: string): Promise<L
             ports[s.server] = s.port;
         }
     }
-    return { weights, ports };
+    return { weights: sharesOf(weights), ports };
 }
 
 /**
@@ -84,15 +86,17 @@ export function applyRoute(paths: HaproxyPaths, master: HaproxyMaster, spec: Rou
         if (needsReload) {
             await reloadHaproxy(master, paths);
         }
+        const weights = haproxyWeights(spec.servers);
         for (const server of inSafeOrder(spec.servers)) {
-            await setServer(paths, backendName(spec.service), server.name, server.port, server.weight);
+            await setServer(paths, backendName(spec.service), server.name, server.port, weights[server.name]);
         }
         const candidate = candidateServer(spec);
         await setServer(paths, candidateBackendName(spec.service), CANDIDATE_SERVER, candidate?.port, 1);
 
         const live = await readRoute(paths, spec.service);
+        const wanted = sharesOf(weights);
         const wrong = spec.servers.filter((s) => {
-            const want = s.port === undefined ? 0 : s.weight;
+            const want = wanted[s.name];
             return live.weights[s.name] !== want || (s.port !== undefined && live.ports[s.name] !== s.port);
         });
         if (wrong.length) {

@@ -111,4 +111,33 @@ describe("the local router (real HAProxy) under load", function () {
         assert.deepEqual(Object.keys(counts).sort(), ["canary", "stable"], `every request answered by a track: ${JSON.stringify(counts)}`);
         assert.deepEqual((await readRoute(paths, "web")).weights, { stable: 100, canary: 0 });
     });
+
+    it("after each canary step, every 40 requests in a row split as the weight says (no track takes a run of them)", async () => {
+        const router = { pid: master.pid, id };
+        for (const history of [500, 3000]) {
+            // A route of its own (a new HAProxy worker, a fresh scheduler), then a long history on
+            // the stable track: what put roundrobin off by up to a round after a weight change.
+            const service = `steps${history}`;
+            const port = await freePort();
+            const route = (weight: number): RouteSpec => ({ ...spec({ stable: 100 - weight, canary: weight }), service, bindPort: port });
+            const inOrder = async (n: number) => {
+                const served: string[] = [];
+                for (let i = 0; i < n; i++) served.push(await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) })).text());
+                return served;
+            };
+            let previous = route(0);
+            await applyRoute(paths, router, previous);
+            for (const weight of [25, 50, 100]) {
+                await inOrder(history);
+                const next = route(weight);
+                await applyRoute(paths, router, next, previous);
+                previous = next;
+                const served = await inOrder(160);
+                for (let chunk = 0; chunk < 4; chunk++) {
+                    const canary = served.slice(40 * chunk, 40 * chunk + 40).filter((s) => s === "canary").length;
+                    assert.ok(Math.abs(canary - (40 * weight) / 100) <= 2, `after ${history} requests, at ${weight}%: requests ${40 * chunk + 1}-${40 * chunk + 40} had ${canary} on the canary`);
+                }
+            }
+        }
+    });
 });

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { RouteSpec, renderGlobal, renderRoute } from "../../../components/local/runtime/haproxy-config";
+import { RouteSpec, haproxyWeights, renderGlobal, renderRoute, sharesOf } from "../../../components/local/runtime/haproxy-config";
 
 const canary: RouteSpec = {
     service: "backend",
@@ -22,11 +22,29 @@ describe("HAProxy configuration", () => {
     it("weighs the tracks, health-checks them on the health path, and routes the header to the candidate", () => {
         const text = renderRoute(canary);
         assert.match(text, /bind 127\.0\.0\.1:17010\n/);
-        assert.match(text, /server stable 127\.0\.0\.1:31001 weight 75 check/);
-        assert.match(text, /server canary 127\.0\.0\.1:31002 weight 25 check/);
+        // 75/25 reduced to 3/1: the same split, in rounds of 4 requests.
+        assert.match(text, /server stable 127\.0\.0\.1:31001 weight 3 check/);
+        assert.match(text, /server canary 127\.0\.0\.1:31002 weight 1 check/);
         assert.match(text, /option httpchk GET \/health/);
         assert.match(text, /use_backend be_backend_candidate if \{ req\.hdr\(X-Canary\) -m str always \}/);
         assert.match(text, /frontend fe_backend_preview\n {4}bind 127\.0\.0\.1:17011/);
+    });
+
+    it("gives HAProxy the smallest weights with the same split, and reads them back as percentages", () => {
+        const weights = (pairs: [number, number | undefined][]) => haproxyWeights(pairs.map(([weight, port], i) => ({ name: `s${i}`, weight, port })));
+        assert.deepEqual(weights([[75, 1], [25, 2]]), { s0: 3, s1: 1 });
+        assert.deepEqual(weights([[50, 1], [50, 2]]), { s0: 1, s1: 1 });
+        assert.deepEqual(weights([[90, 1], [10, 2]]), { s0: 9, s1: 1 });
+        assert.deepEqual(weights([[0, 1], [100, 2]]), { s0: 0, s1: 1 });
+        assert.deepEqual(weights([[67, 1], [33, 2]]), { s0: 67, s1: 33 }, "no common divisor: as is");
+        assert.deepEqual(weights([[100, 1], [40, undefined]]), { s0: 1, s1: 0 }, "a track with no process weighs 0, whatever its share");
+        assert.deepEqual(weights([[0, 1], [0, 2]]), { s0: 0, s1: 0 });
+        assert.deepEqual(sharesOf({ stable: 3, canary: 1 }), { stable: 75, canary: 25 });
+        assert.deepEqual(sharesOf({ stable: 67, canary: 33 }), { stable: 67, canary: 33 });
+        assert.deepEqual(sharesOf({ blue: 0, green: 0 }), { blue: 0, green: 0 });
+        for (const canary of [0, 1, 5, 10, 20, 25, 33, 50, 75, 99, 100]) {
+            assert.deepEqual(sharesOf(weights([[100 - canary, 1], [canary, 2]])), { s0: 100 - canary, s1: canary }, `${canary}% reads back as itself`);
+        }
     });
 
     it("parks a track with no process in maintenance, so the structure never changes during a promotion", () => {

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { RouteSpec } from "../haproxy-config";
+import { RouteSpec, haproxyWeights, sharesOf } from "../haproxy-config";
 import { HaproxyMaster, haproxyPaths } from "../haproxy-control";
 import { LiveRoute, applyRoute, readRoute, removeRoute } from "../haproxy-route";
 
@@ -16,7 +16,7 @@ export interface HaproxyRouteOutputs extends HaproxyRouteInputs {
 }
 
 function desiredWeights(spec: RouteSpec): Record<string, number> {
-    return Object.fromEntries(spec.servers.map((s) => [s.name, s.port === undefined ? 0 : s.weight]));
+    return sharesOf(haproxyWeights(spec.servers));
 }
 
 export const provider: pulumi.dynamic.ResourceProvider = {
