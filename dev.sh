@@ -52,7 +52,8 @@ ensure_npm() {
 ensure_debian() {
     local missing=()
     for pkg in "$@"; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+        # Only "install ok installed" counts: a removed package keeps a dpkg entry (config-files).
+        [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return
     local sudo=
