@@ -41,8 +41,9 @@ ensure_npm() {
     local want
     want=$(sha256sum "$dir/package-lock.json" | cut -c1-64)
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        local where=${dir#"$root"}
-        say "installing npm dependencies in ${where:-the project}"
+        local where="the project"
+        [ "$dir" = "$root" ] || where=${dir#"$root/"}
+        say "installing npm dependencies in $where"
         (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
         echo "$want" >"$stamp"
     fi
