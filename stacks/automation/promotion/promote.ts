@@ -11,12 +11,11 @@ import {
     liveArtifact,
     otherColor,
     planRelease,
-    trafficSplit,
 } from "../../../components/release";
 import { validatePulumiConfig } from "../../program/stack-config";
 import { GateRefusal, PromotionRolledBack, RollbackFailed } from "../errors";
 import { HookContext, HookFailure, HookPoint, Hooks, NotificationEvent, Notifier } from "../hooks/hook-types";
-import { GateResult, PromotionRecord, StepRecord, healthKey, startRecord } from "../records/promotion-record";
+import { GateResult, PromotionRecord, healthKey, startRecord, startStepRecord } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
 import { StackOutputs, SwitchAction } from "../stack-outputs";
 import { PreflightGate } from "./preflight-gates";
@@ -395,16 +394,7 @@ async function runStage(plan: StagePlan, request: PromoteRequest, env: Promotion
     for (const svc of plan.services) {
         const context: HookContext = { ...base, service: svc.service, previousVersion: liveArtifact(svc.lastGood).version };
         for (const step of svc.steps) {
-            const stepRecord: StepRecord = {
-                stage: plan.stage,
-                service: svc.service,
-                index: step.index,
-                kind: step.kind,
-                summary: step.summary,
-                traffic: trafficSplit(step.state),
-                startedAt: env.now().toISOString(),
-                result: "failed",
-            };
+            const stepRecord = startStepRecord(plan.stage, svc.service, step, env.now());
             record.steps.push(stepRecord);
             env.listener({ type: "step-start", stage: plan.stage, service: svc.service, index: step.index, total: svc.steps.length, kind: step.kind, summary: step.summary });
             try {

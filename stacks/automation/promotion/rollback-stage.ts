@@ -1,6 +1,6 @@
-import { PlannedStep, ReleaseState, planRollback, trafficSplit } from "../../../components/release";
+import { PlannedStep, ReleaseState, planRollback } from "../../../components/release";
 import { HookContext, Hooks } from "../hooks/hook-types";
-import { PromotionRecord, RollbackRecord, StepRecord, healthKey } from "../records/promotion-record";
+import { PromotionRecord, RollbackRecord, healthKey, startStepRecord } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
 import { StackOutputs, SwitchAction } from "../stack-outputs";
 import { PromotionListener } from "./promotion-events";
@@ -53,16 +53,7 @@ export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: 
         const plans = targets.map((t) => ({ target: t, states: planRollback(args.driver.release(t.service), t.lastGood) }));
         let outputs: StackOutputs | undefined;
         const apply = async (service: string, step: PlannedStep) => {
-            const stepRecord: StepRecord = {
-                stage: args.stage,
-                service,
-                index: step.index,
-                kind: step.kind,
-                summary: step.summary,
-                traffic: trafficSplit(step.state),
-                startedAt: args.now().toISOString(),
-                result: "failed",
-            };
+            const stepRecord = startStepRecord(args.stage, service, step, args.now());
             record.steps.push(stepRecord);
             const before = args.driver.release(service);
             if (before.strategy === "blueGreen" && step.state.strategy === "blueGreen" && before.active !== step.state.active) {

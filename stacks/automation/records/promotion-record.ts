@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PlannedStep, trafficSplit } from "../../../components/release";
 
 /**
  * What one `shipgate promote` or `shipgate rollback` run did, as the deployment log keeps it
@@ -80,6 +81,20 @@ export const StepRecordSchema = z.object({
     error: z.string().optional(),
 });
 export type StepRecord = z.output<typeof StepRecordSchema>;
+
+/** A step's record as the step starts: "failed" until it says otherwise (as startRecord). */
+export function startStepRecord(stage: string, service: string, step: PlannedStep, startedAt: Date): StepRecord {
+    return {
+        stage,
+        service,
+        index: step.index,
+        kind: step.kind,
+        summary: step.summary,
+        traffic: trafficSplit(step.state),
+        startedAt: startedAt.toISOString(),
+        result: "failed",
+    };
+}
 
 export const RollbackRecordSchema = z.object({
     stage: z.string(),
