@@ -11,6 +11,7 @@ export * from "./errors";
 export * from "./planner";
 export * from "./release-state";
 export * from "./rolling";
+export * from "./router-descriptor";
 export * from "./service-spec";
 export * from "./sizing";
 export * from "./steps";

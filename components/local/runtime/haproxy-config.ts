@@ -5,6 +5,8 @@
  * promotion only ever changes weights, addresses and states through the runtime API: no reload,
  * no dropped connection.
  */
+import { reducedWeights } from "../../clients/haproxy-runtime-api";
+
 export interface RouteServer {
     /** stable | canary | blue | green | current */
     readonly name: string;
@@ -58,25 +60,9 @@ export function renderGlobal(options: { socketPath: string; statsPort: number })
     ].join("\n");
 }
 
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-
-/**
- * The weights HAProxy is given: the shares divided by their greatest common divisor (75/25 is
- * 3/1, 50/50 is 1/1). Weights are relative, so the split is the same; but roundrobin schedules
- * in rounds as long as their sum, and right after a weight change one server can take up to a
- * round of requests in a row. With 75/25 as is, a canary brought to 25% took the next ~60
- * requests alone; with 3/1 no more than 4. A track with no process weighs 0.
- */
+/** HAProxy's weights for a route's servers (reduced, see reducedWeights); a track with no process weighs 0. */
 export function haproxyWeights(servers: readonly RouteServer[]): Record<string, number> {
-    const shares = servers.map((s) => (s.port === undefined ? 0 : Math.round(s.weight)));
-    const divisor = shares.reduce(gcd, 0) || 1;
-    return Object.fromEntries(servers.map((s, i) => [s.name, shares[i] / divisor]));
-}
-
-/** Weights back to percentages of the traffic (HAProxy reports the reduced weights). */
-export function sharesOf(weights: Record<string, number>): Record<string, number> {
-    const total = Object.values(weights).reduce((a, b) => a + b, 0);
-    return Object.fromEntries(Object.entries(weights).map(([name, w]) => [name, total ? Math.round((10_000 * w) / total) / 100 : 0]));
+    return reducedWeights(Object.fromEntries(servers.map((s) => [s.name, s.port === undefined ? 0 : s.weight])));
 }
 
 function serverLine(name: string, port: number | undefined, weight: number): string {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { writeFileAtomic } from "./atomic-write";
-import { adminCommand } from "./haproxy-admin";
+import { adminCommand } from "../../clients/haproxy-runtime-api";
 import { renderGlobal } from "./haproxy-config";
 import { RunningProcess, isRunning, startProcess, stopProcess } from "./process-control";
 import { waitFor } from "./wait-for";

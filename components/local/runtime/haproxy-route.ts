@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { writeFileAtomic } from "./atomic-write";
-import { adminAction, inMaintenance, serversState } from "./haproxy-admin";
+import { adminAction, inMaintenance, serversState, sharesOf } from "../../clients/haproxy-runtime-api";
 import {
     CANDIDATE_SERVER,
     RouteServer,
@@ -10,7 +10,6 @@ import {
     candidateServer,
     haproxyWeights,
     renderRoute,
-    sharesOf,
 } from "./haproxy-config";
 import { HaproxyMaster, HaproxyPaths, reloadHaproxy, routeFile } from "./haproxy-control";
 import { serialize } from "./serialize";

@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { RouteSpec, haproxyWeights, renderGlobal, renderRoute, sharesOf } from "../../../components/local/runtime/haproxy-config";
+import { sharesOf } from "../../../components/clients/haproxy-runtime-api";
+import { RouteSpec, haproxyWeights, renderGlobal, renderRoute } from "../../../components/local/runtime/haproxy-config";
 
 const canary: RouteSpec = {
     service: "backend",

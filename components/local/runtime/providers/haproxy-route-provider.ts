@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { RouteSpec, haproxyWeights, sharesOf } from "../haproxy-config";
+import { sharesOf } from "../../../clients/haproxy-runtime-api";
+import { RouteSpec, haproxyWeights } from "../haproxy-config";
 import { HaproxyMaster, haproxyPaths } from "../haproxy-control";
 import { LiveRoute, applyRoute, readRoute, removeRoute } from "../haproxy-route";
 
