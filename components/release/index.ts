@@ -13,5 +13,6 @@ export * from "./release-state";
 export * from "./rolling";
 export * from "./router-descriptor";
 export * from "./service-spec";
+export * from "./stack-model";
 export * from "./sizing";
 export * from "./steps";

@@ -44,6 +44,15 @@ export interface PlannedStep {
     readonly bakeSeconds: number;
     /** How long to wait before applying the step (the blue-green scale-down delay). */
     readonly waitSeconds: number;
+    /** The track under test once the step is applied (the canary, the new color, the updated current track). */
+    readonly candidateTrack?: string;
+    /**
+     * What `verify: analysis` compares the candidate with: another track in the same window, or
+     * (`measuredBefore`) the track that served until this step, measured right before it is applied.
+     */
+    readonly baseline?: { readonly track: string; readonly measuredBefore: boolean };
+    /** The step that makes the new version the stable/active one: the beforePromotion hooks run before it. */
+    readonly promotes: boolean;
 }
 
 export interface ReleasePlan {
@@ -63,7 +72,7 @@ export class ReleaseInProgressError extends Error {
     }
 }
 
-type Draft = Omit<PlannedStep, "index">;
+type Draft = Omit<PlannedStep, "index" | "promotes"> & { readonly promotes?: boolean };
 
 /**
  * Turns "release `target`" into the ordered release states a promotion walks through.
@@ -105,6 +114,8 @@ function planCanary(current: CanaryRelease, target: Artifact): Draft[] {
         verify: "analysis",
         bakeSeconds: weight === 100 ? current.watchSeconds : current.bakeSeconds,
         waitSeconds: 0,
+        candidateTrack: "canary",
+        baseline: { track: "stable", measuredBefore: false },
     }));
     drafts.push({
         kind: "canary-promote",
@@ -113,6 +124,7 @@ function planCanary(current: CanaryRelease, target: Artifact): Draft[] {
         verify: "health",
         bakeSeconds: 0,
         waitSeconds: 0,
+        promotes: true,
     });
     drafts.push({
         kind: "canary-finalize",
@@ -137,6 +149,7 @@ function planBlueGreen(current: BlueGreenRelease, target: Artifact): Draft[] {
             verify: "preview",
             bakeSeconds: 0,
             waitSeconds: 0,
+            candidateTrack: to,
         },
         {
             kind: "bluegreen-switch",
@@ -145,6 +158,9 @@ function planBlueGreen(current: BlueGreenRelease, target: Artifact): Draft[] {
             verify: "analysis",
             bakeSeconds: current.bakeSeconds,
             waitSeconds: 0,
+            candidateTrack: to,
+            baseline: { track: from, measuredBefore: true },
+            promotes: true,
         },
         {
             kind: "bluegreen-scale-down",
@@ -166,6 +182,9 @@ function planRolling(current: RollingRelease, target: Artifact): Draft[] {
             verify: "analysis",
             bakeSeconds: current.bakeSeconds,
             waitSeconds: 0,
+            candidateTrack: "current",
+            baseline: { track: "current", measuredBefore: true },
+            promotes: true,
         },
     ];
 }
@@ -244,7 +263,7 @@ function dedupe(current: ReleaseState, states: ReleaseState[]): ReleaseState[] {
 }
 
 function number(drafts: Draft[]): PlannedStep[] {
-    return drafts.map((d, i) => ({ ...d, index: i + 1 }));
+    return drafts.map((d, i) => ({ ...d, promotes: d.promotes ?? false, index: i + 1 }));
 }
 
 /**

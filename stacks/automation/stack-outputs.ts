@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RouterDescriptorSchema } from "../../components/release";
 
 /** One track or color, as the program exports it (components/contract.ts TrackStatus). */
 export const TrackOutputSchema = z.object({
@@ -15,15 +16,11 @@ export const ServiceOutputSchema = z.object({
     tracks: z.record(z.string(), TrackOutputSchema),
     endpoint: z.string(),
     previewEndpoint: z.string().nullable(),
-    /** Weights read back from the router, where the platform reports them. */
-    routerWeights: z.record(z.string(), z.number()).optional(),
-    /** A blue-green switch the engine performs through the cloud's API (components/contract.ts SwitchAction). */
-    switchAction: z
-        .object({ kind: z.literal("azureSlotSwap"), resourceGroup: z.string(), app: z.string(), slot: z.string(), subscriptionId: z.string().optional() })
-        .optional(),
+    /** What routes the service's traffic and how to reach it (components/release/router-descriptor.ts). */
+    router: RouterDescriptorSchema.optional(),
 });
 
-/** The stack outputs the automation reads (stacks/program/index.ts exports them). */
+/** The stack outputs the automation reads (the stack program exports them). */
 export const StackOutputsSchema = z.object({
     environment: z.string(),
     platform: z.string(),
@@ -42,7 +39,6 @@ export const StackOutputsSchema = z.object({
 });
 
 export type TrackOutput = z.output<typeof TrackOutputSchema>;
-export type SwitchAction = NonNullable<z.output<typeof ServiceOutputSchema>["switchAction"]>;
 export type ServiceOutput = z.output<typeof ServiceOutputSchema>;
 export type StackOutputs = z.output<typeof StackOutputsSchema>;
 

@@ -11,14 +11,9 @@ import { EngineStepVerifier } from "../automation/promotion/step-verifier";
 import { Project } from "../automation/project";
 import { PromotionRecord } from "../automation/records/promotion-record";
 import { EngineStackDriver, StackDriver } from "../automation/stack-driver";
-import { HttpJsonSource, MetricSource, PrometheusSource } from "../automation/verify";
-import type { AzureMonitorSourceInput } from "../automation/verify/azure-monitor-source";
-import type { CloudWatchSourceInput } from "../automation/verify/cloudwatch-source";
-
-// The cloud SDKs load only for stacks that need them (they cost seconds at every start otherwise).
-/* eslint-disable @typescript-eslint/no-require-imports */
-const cloudWatch = () => require("../automation/verify/cloudwatch-source") as typeof import("../automation/verify/cloudwatch-source");
-const azureMonitor = () => require("../automation/verify/azure-monitor-source") as typeof import("../automation/verify/azure-monitor-source");
+import { createRouter } from "../automation/routers/router-factory";
+import { Router } from "../automation/routers/router";
+import { MetricSource, createMetricSource } from "../automation/verify";
 
 export interface EngineEnvironmentOptions {
     readonly project: Project;
@@ -42,28 +37,28 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         return settings.get(stage)!;
     };
     const sources = new Map<string, MetricSource | undefined>();
+    const routers = new Map<string, Router>();
     return {
         openStack: (name) => EngineStackDriver.open(project, name),
         verifier: new EngineStepVerifier({
             healthTimeoutSeconds: (stage) => settingsOf(stage).healthTimeoutSeconds,
             sourceFor(stage, outputs) {
-                if (sources.has(stage)) return sources.get(stage);
-                const analysis = settingsOf(stage).analysis;
-                let source: MetricSource | undefined;
-                if (analysis.source === "prometheus") {
-                    // The stack's own source: its Prometheus (local, Kubernetes), else what an AWS
-                    // or Azure stack exports for CloudWatch or Azure Monitor.
-                    const url = analysis.prometheus.url ?? outputs.metrics.prometheusUrl;
-                    if (url) source = new PrometheusSource({ ...analysis.prometheus, url });
-                    else if (outputs.metrics.cloudwatch) source = new (cloudWatch().CloudWatchSource)(outputs.metrics.cloudwatch as CloudWatchSourceInput);
-                    else if (outputs.metrics.azureMonitor) source = new (azureMonitor().AzureMonitorSource)(outputs.metrics.azureMonitor as AzureMonitorSourceInput);
-                } else if (analysis.source === "httpJson") {
-                    source = new HttpJsonSource(analysis.httpJson);
-                }
-                sources.set(stage, source);
-                return source;
+                if (!sources.has(stage)) sources.set(stage, createMetricSource(settingsOf(stage).analysis, outputs));
+                return sources.get(stage);
             },
         }),
+        async routerFor(driver, descriptor) {
+            const key = `${driver.name}:${JSON.stringify(descriptor)}`;
+            let router = routers.get(key);
+            if (!router) {
+                // A cluster's credentials are the stack's secret config, as the program's provider reads them.
+                const cluster = descriptor.kind === "gatewayApi" || descriptor.kind === "ingressNginx" || descriptor.kind === "kubernetesReplicas";
+                const kubeconfig = cluster ? (await driver.allConfig())["shipgate:kubeconfig"]?.value : undefined;
+                router = createRouter(descriptor, { env: { ...process.env, ...project.env }, kubeconfig });
+                routers.set(key, router);
+            }
+            return router;
+        },
         hooks: options.hooks,
         notifier: options.notifier,
         saveRecord: options.saveRecord,
@@ -79,15 +74,5 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         signal: options.signal,
         now: () => new Date(),
         sleep: (ms, signal) => delay(ms, undefined, { signal }),
-        async switchTraffic(action, signal) {
-            // App Service: the swap is an ARM action, not a resource (pulumi-azure-native#632).
-            const subscriptionId = action.subscriptionId ?? process.env.ARM_SUBSCRIPTION_ID ?? process.env.AZURE_SUBSCRIPTION_ID;
-            if (!subscriptionId) {
-                throw new Error(`swapping ${action.app}/${action.slot} needs the subscription: set shipgate:azure.subscriptionId or ARM_SUBSCRIPTION_ID`);
-            }
-            const { swapSlots } = require("../automation/platform-actions/azure-slot-swap") as typeof import("../automation/platform-actions/azure-slot-swap");
-            const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
-            await swapSlots({ subscriptionId, resourceGroup: action.resourceGroup, app: action.app, slot: action.slot }, new DefaultAzureCredential(), signal);
-        },
     };
 }

@@ -1,12 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { InvalidInputError } from "../../components/release";
+import { InvalidInputError, environmentOfStack } from "../../components/release";
 import { StackSecrets } from "./define-stack";
-import { Environment, StackConfig, validateStackConfig } from "./stack-config";
-
-/** Stacks named after a stage default to it; any other stack is a development stack. */
-export function defaultEnvironment(stack: string): Environment {
-    return stack === "staging" || stack === "production" ? stack : "development";
-}
+import { StackConfig, validateStackConfig } from "./stack-config";
 
 /**
  * Reads and validates every `shipgate:*` key before the program registers a single resource.
@@ -16,7 +11,7 @@ export function readStackConfig(): { config: StackConfig; order: string[]; secre
     const cfg = new pulumi.Config("shipgate");
     try {
         const raw = {
-            environment: cfg.get("environment") ?? defaultEnvironment(pulumi.getStack()),
+            environment: cfg.get("environment") ?? environmentOfStack(pulumi.getStack()),
             platform: cfg.get("platform") ?? "local",
             services: cfg.getObject("services"),
             kubernetes: cfg.getObject("kubernetes"),

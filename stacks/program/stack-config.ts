@@ -1,37 +1,12 @@
 import { z } from "zod";
-import { InputProblem, InvalidInputError, ServiceSpecSchema, deployOrder, problemsFromZod } from "../../components/release";
+import { InvalidInputError, StackModelSchema, deployOrder, parseUnderConfigKeys, shipgateKeys } from "../../components/release";
 import { AwsPlatformSchema } from "./platforms/aws-config";
 import { AzurePlatformSchema } from "./platforms/azure-config";
 import { KubernetesPlatformSchema } from "./platforms/kubernetes-config";
 import { LocalPlatformSchema } from "./platforms/local-config";
 
-/** The stages of the protocol; `development` is a laptop, and staging is never skipped. */
-export const EnvironmentSchema = z.enum(["development", "staging", "production"], {
-    error: (issue) => `unknown environment ${JSON.stringify(issue.input)}: use development, staging or production`,
-});
-export type Environment = z.output<typeof EnvironmentSchema>;
-
-export const PlatformSchema = z.enum(["local", "kubernetes", "aws", "azure"], {
-    error: (issue) => `unknown platform ${JSON.stringify(issue.input)}: use local, kubernetes, aws or azure`,
-});
-export type Platform = z.output<typeof PlatformSchema>;
-
-/** Service names become Kubernetes object names with suffixes (`-canary`, `-preview`), so keep room. */
-const ServiceNameSchema = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
-    error: "a service name is 1-40 lower-case letters, digits and '-', starting with a letter (it becomes part of resource names)",
-});
-
-export const ServicesSchema = z
-    .record(ServiceNameSchema, ServiceSpecSchema)
-    .refine((services) => Object.keys(services).length > 0, {
-        error: "no services: declare at least one under shipgate:services",
-    });
-
 /** Everything the program reads, one field per `shipgate:*` config key. */
-export const StackConfigSchema = z.object({
-    environment: EnvironmentSchema,
-    platform: PlatformSchema,
-    services: ServicesSchema,
+export const StackConfigSchema = StackModelSchema.extend({
     kubernetes: KubernetesPlatformSchema.optional(),
     local: LocalPlatformSchema.optional(),
     aws: AwsPlatformSchema.optional(),
@@ -57,17 +32,7 @@ export const CONFIG_KEYS: Record<keyof StackConfigInput, string> = {
  * Every problem is reported at once, each under the config key a user edits.
  */
 export function validateStackConfig(raw: Record<string, unknown>): { config: StackConfig; order: string[] } {
-    const result = StackConfigSchema.safeParse(raw);
-    const problems: InputProblem[] = [];
-    if (!result.success) {
-        for (const issue of result.error.issues) {
-            const [field, ...rest] = issue.path;
-            const key = CONFIG_KEYS[field as keyof StackConfigInput] ?? String(field);
-            problems.push(...problemsFromZod(new z.ZodError([{ ...issue, path: rest }]), key));
-        }
-        throw new InvalidInputError("stack config", problems);
-    }
-    const config = result.data;
+    const config = parseUnderConfigKeys(StackConfigSchema, raw);
     if (config.platform === "kubernetes" && !config.kubernetes) {
         throw new InvalidInputError("stack config", [
             {
@@ -128,16 +93,7 @@ function cloudProblems(config: StackConfig, platform: "aws" | "azure"): void {
     }
 }
 
-/**
- * The same validation from a stack file's `config:` as it is written (`shipgate:services`, …),
- * for the release engine, which reads stack files rather than running the program.
- */
+/** The same validation from a stack file's `config:` as it is written (`shipgate:services`, …). */
 export function validatePulumiConfig(config: Readonly<Record<string, unknown>>): { config: StackConfig; order: string[] } {
-    return validateStackConfig(
-        Object.fromEntries(
-            Object.entries(config)
-                .filter(([key]) => key.startsWith("shipgate:"))
-                .map(([key, value]) => [key.slice("shipgate:".length), value]),
-        ),
-    );
+    return validateStackConfig(shipgateKeys(config));
 }

@@ -157,7 +157,7 @@ describe("the release engine and the local platform, end to end", function () {
         assert.equal(fx.stackFile("production"), before, "the stack file is back to the last good release, byte for byte");
         const prod = await outputs("production");
         assert.equal(prod.services.backend.version, "2.0.0");
-        assert.deepEqual(prod.services.backend.routerWeights, { stable: 100, canary: 0 });
+        assert.deepEqual(await fx.routerWeights("production", "backend"), { stable: 100, canary: 0 });
         const restoredMs = Date.parse(record.rollback!.trafficRestoredAt!) - Date.parse(record.rollback!.failedAt!);
         console.log(`      failed check → traffic back on stable: ${(restoredMs / 1000).toFixed(1)} s`);
         assert.ok(restoredMs < 60_000, `traffic restored within a minute of the failed check (took ${restoredMs} ms)`);

@@ -6,10 +6,10 @@ import {
     describeState,
     isSettled,
     liveArtifact,
+    readStackModel,
     sameState,
     settledAt,
 } from "../../../components/release";
-import { validatePulumiConfig } from "../../program/stack-config";
 import { GateRefusal, RollbackFailed } from "../errors";
 import { PromotionRecord, startRecord } from "../records/promotion-record";
 import { newPromotionId, PromotionEnvironment, PromotionOutcome } from "./promote";
@@ -79,7 +79,7 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
         }
         const driver = await env.openStack(request.stack);
         const raw = driver.config();
-        const { config, order } = validatePulumiConfig(raw);
+        const { model: config, order } = readStackModel(raw);
         const wanted = request.services?.length ? request.services : order;
         const unknown = wanted.filter((s) => !(s in config.services));
         if (unknown.length) {
@@ -118,7 +118,7 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
             verifier: env.verifier,
             hooks: await env.hooks(request.stack, settings, driver),
             hookContext: { promotionId: record.id, stage: request.stack, environment: config.environment, version: record.version, reason },
-            switchTraffic: (action) => env.switchTraffic(action),
+            routerFor: env.routerFor,
             listener: env.listener,
             now: () => env.now(),
             record,

@@ -21,6 +21,8 @@ export type PromotionEvent =
           readonly engineMs: number;
           readonly traffic: Readonly<Record<string, number>>;
           readonly routerWeights?: Readonly<Record<string, number>>;
+          readonly router?: string;
+          readonly readBackUnsupported?: string;
       }
     | { readonly type: "analysis"; readonly stage: string; readonly service: string; readonly event: AnalysisEvent }
     | { readonly type: "step-done"; readonly stage: string; readonly service: string; readonly index: number; readonly verification: VerificationSummary }

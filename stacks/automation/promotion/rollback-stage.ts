@@ -2,7 +2,8 @@ import { PlannedStep, ReleaseState, planRollback } from "../../../components/rel
 import { HookContext, Hooks } from "../hooks/hook-types";
 import { PromotionRecord, RollbackRecord, healthKey, startStepRecord } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
-import { StackOutputs, SwitchAction } from "../stack-outputs";
+import { StackOutputs } from "../stack-outputs";
+import { RouterFor, applyStep } from "./apply-step";
 import { PromotionListener } from "./promotion-events";
 import { StepVerifier } from "./step-verifier";
 
@@ -24,8 +25,8 @@ export interface RollbackStageArgs {
     readonly hooks: Hooks;
     readonly hookContext: HookContext;
     readonly listener: PromotionListener;
-    /** A platform's switch action (a slot swap), performed before a state that moves blue-green traffic back. */
-    switchTraffic(action: SwitchAction): Promise<void>;
+    /** The live router of a service (the router seam): traffic is read back after every restore step. */
+    readonly routerFor: RouterFor;
     now(): Date;
     /** Where hook outcomes and the services' final health go. */
     readonly record: Pick<PromotionRecord, "hooks" | "health" | "healthDetails">;
@@ -55,18 +56,18 @@ export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: 
         const apply = async (service: string, step: PlannedStep) => {
             const stepRecord = startStepRecord(args.stage, service, step, args.now());
             record.steps.push(stepRecord);
-            const before = args.driver.release(service);
-            if (before.strategy === "blueGreen" && step.state.strategy === "blueGreen" && before.active !== step.state.active) {
-                const action = (outputs ?? (await args.driver.outputs())).services[service]?.switchAction;
-                if (action) await args.switchTraffic(action);
-            }
-            const applied = await args.driver.apply(service, step.state, { message: `shipgate rollback: ${service} ${step.summary}` });
-            outputs = applied.outputs;
-            stepRecord.engineMs = applied.engineMs;
-            stepRecord.routerWeights = applied.outputs.services[service]?.routerWeights;
+            outputs = await applyStep({
+                driver: args.driver,
+                service,
+                step,
+                record: stepRecord,
+                routerFor: args.routerFor,
+                message: `shipgate rollback: ${service} ${step.summary}`,
+                outputs,
+            });
             stepRecord.result = "succeeded";
             stepRecord.finishedAt = args.now().toISOString();
-            args.listener({ type: "rollback-step", stage: args.stage, service, summary: step.summary, engineMs: applied.engineMs });
+            args.listener({ type: "rollback-step", stage: args.stage, service, summary: step.summary, engineMs: stepRecord.engineMs ?? 0 });
         };
         // Traffic first, for every service; then the clean-up states.
         for (const { target, states } of plans) {
@@ -82,7 +83,7 @@ export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: 
             const verification = await args.verifier.verify({
                 stage: args.stage,
                 service: target.service,
-                step: { index: 0, kind: "restore", summary: "the last good release is healthy", state: target.lastGood, verify: "health", bakeSeconds: 0, waitSeconds: 0 },
+                step: { index: 0, kind: "restore", summary: "the last good release is healthy", state: target.lastGood, verify: "health", bakeSeconds: 0, waitSeconds: 0, promotes: false },
                 healthPath: target.healthPath,
                 outputs,
             });

@@ -1,4 +1,4 @@
-import { AnalysisConfig, PlannedStep, otherColor } from "../../../components/release";
+import { AnalysisConfig, PlannedStep } from "../../../components/release";
 import { HealthDetail, VerificationSummary } from "../records/promotion-record";
 import { StackOutputs } from "../stack-outputs";
 import {
@@ -76,7 +76,7 @@ export class EngineStepVerifier implements StepVerifier {
             case "none":
                 return { kind: "none", outcome: "skipped", reason: "nothing to verify for this step", checks: [], measurements: 0, healthChecks: 0, durationMs: 0 };
             case "preview": {
-                const urls = [svc.previewEndpoint, state.strategy === "blueGreen" ? svc.tracks[otherColor(state.active)]?.endpoint : undefined]
+                const urls = [svc.previewEndpoint, step.candidateTrack ? svc.tracks[step.candidateTrack]?.endpoint : undefined]
                     .filter((u): u is string => Boolean(u))
                     .map((u) => healthUrl(u, healthPath));
                 return this.waitHealthy("preview", urls, state.analysis, this.options.healthTimeoutSeconds(context.stage), context.signal);
@@ -88,9 +88,11 @@ export class EngineStepVerifier implements StepVerifier {
                 return this.waitHealthy("health", urls, state.analysis, this.options.healthTimeoutSeconds(context.stage), context.signal);
             }
             case "analysis": {
-                const candidate = state.strategy === "canary" ? "canary" : state.strategy === "blueGreen" ? state.active : "current";
+                if (!step.candidateTrack) return fail("analysis", `step ${step.index} (${step.kind}) names no track to analyse`, 0);
+                const candidate = step.candidateTrack;
                 const track = svc.tracks[candidate];
-                const urls = [track?.endpoint, state.strategy === "blueGreen" ? svc.endpoint : undefined]
+                // The live endpoint too where the candidate is what users reach (a switched color).
+                const urls = [track?.endpoint, step.baseline?.measuredBefore && state.strategy === "blueGreen" ? svc.endpoint : undefined]
                     .filter((u): u is string => Boolean(u))
                     .map((u) => healthUrl(u, healthPath));
                 const result = await runAnalysis({
@@ -98,12 +100,13 @@ export class EngineStepVerifier implements StepVerifier {
                     bakeSeconds: step.bakeSeconds,
                     service,
                     candidateTrack: candidate,
-                    baseline:
-                        state.strategy === "canary"
-                            ? { track: "stable" }
-                            : context.baseline
-                              ? { measurement: context.baseline.measurement, label: context.baseline.label }
-                              : undefined,
+                    baseline: !step.baseline
+                        ? undefined
+                        : !step.baseline.measuredBefore
+                          ? { track: step.baseline.track }
+                          : context.baseline
+                            ? { measurement: context.baseline.measurement, label: context.baseline.label }
+                            : undefined,
                     source: this.options.sourceFor(context.stage, outputs),
                     healthUrls: urls,
                     signal: context.signal,

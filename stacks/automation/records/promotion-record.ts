@@ -66,8 +66,14 @@ export const StepRecordSchema = z.object({
     summary: z.string(),
     /** Traffic split after the step, by track or color. */
     traffic: z.record(z.string(), z.number()),
-    /** Weights read back from the platform's router after the up (absent where the platform has none to read). */
+    /** The router the weights were read back from (e.g. "haproxy be_backend", "HTTPRoute shop/backend"). */
+    router: z.string().optional(),
+    /** Weights read back from the router after the up. */
     routerWeights: z.record(z.string(), z.number()).optional(),
+    /** Why there was no read-back ("read-back unsupported by …"): recorded, never taken for a match. */
+    readBackUnsupported: z.string().optional(),
+    /** When the engine moved the traffic itself before the up (an App Service slot swap). */
+    switchedByAction: z.string().optional(),
     startedAt: z.string(),
     finishedAt: z.string().optional(),
     /** Wall time of the engine's up. */

@@ -21,6 +21,7 @@ export type { HttpJsonSourceConfig, HttpJsonSourceInput } from "./http-json-sour
 export { inconclusiveVerdict, judge } from "./judge";
 export type { Check, CheckName, CheckOutcome, JudgeLabels, Verdict, VerdictOutcome } from "./judge";
 export { MetricSourceError, errorRate } from "./metric-source";
+export { createMetricSource } from "./metric-source-factory";
 export type { Measurement, MetricQuery, MetricSource } from "./metric-source";
 export { PrometheusSource, PrometheusSourceSchema, parsePromValue, prometheusQueries, promString } from "./prometheus-source";
 export type { PrometheusQueries, PrometheusSourceConfig, PrometheusSourceInput } from "./prometheus-source";

@@ -1,12 +1,11 @@
 import { Command } from "commander";
 import { readdirSync } from "node:fs";
-import { candidateArtifact, describeState, liveArtifact, trafficSplit } from "../../../components/release";
+import { candidateArtifact, describeState, liveArtifact, readStackModel, trafficSplit } from "../../../components/release";
 import { exitCodeFor } from "../../automation/errors";
 import { ExitCode } from "../../automation/exit-codes";
 import { Project } from "../../automation/project";
 import { StackOutputs, parseStackOutputs } from "../../automation/stack-outputs";
 import { checkHealth } from "../../automation/verify";
-import { validatePulumiConfig } from "../../program/stack-config";
 import { collect, globalOptions } from "./common";
 
 interface StatusFlags {
@@ -70,7 +69,7 @@ export function statusCommand(): Command {
 }
 
 async function stackStatus(project: Project, stack: string, withHealth: boolean): Promise<StackStatus> {
-    const { config, order } = validatePulumiConfig(project.config(stack).config());
+    const { model: config, order } = readStackModel(project.config(stack).config());
     let outputs: StackOutputs | undefined;
     let error: string | undefined;
     try {

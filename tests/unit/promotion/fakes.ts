@@ -9,6 +9,7 @@ import { PromotionRecord, VerificationSummary } from "../../../stacks/automation
 import { ApplyOutcome, PolicyPreviewOutcome, StackDriver } from "../../../stacks/automation/stack-driver";
 import { StackOutputs } from "../../../stacks/automation/stack-outputs";
 import { StepVerifier, VerifyStepContext } from "../../../stacks/automation/promotion/step-verifier";
+import { Router, RouterReading } from "../../../stacks/automation/routers/router";
 
 export interface AppliedState {
     readonly stack: string;
@@ -24,6 +25,8 @@ export class FakeStack implements StackDriver {
     routerWeights?: (service: string, state: ReleaseState) => Record<string, number>;
     /** Services whose blue-green switch is a platform action (an App Service slot swap). */
     readonly swapped = new Set<string>();
+    /** What a switching-by-action router holds, once the engine has moved it. */
+    readonly live = new Map<string, Record<string, number>>();
     previewViolations: PolicyPreviewOutcome["violations"] = [];
     previews = 0;
 
@@ -87,8 +90,7 @@ export class FakeStack implements StackDriver {
                             tracks: {},
                             endpoint: `http://${this.name}-${s}`,
                             previewEndpoint: null,
-                            routerWeights: this.routerWeights ? this.routerWeights(s, state) : { ...trafficSplit(state) },
-                            ...(this.swapped.has(s) ? { switchAction: { kind: "azureSlotSwap" as const, resourceGroup: "rg", app: s, slot: "staging" } } : {}),
+                            router: { kind: "haproxy" as const, socket: `/fake/${this.name}`, backend: s, servers: {} },
                         },
                     ];
                 }),
@@ -99,6 +101,37 @@ export class FakeStack implements StackDriver {
     async previewWithPolicies(): Promise<PolicyPreviewOutcome> {
         this.previews++;
         return { passed: !this.previewViolations.some((v) => v.level === "mandatory"), violations: this.previewViolations, engineMs: 1 };
+    }
+}
+
+/**
+ * The router of a fake stack's service: reads back the stack's `routerWeights` (the applied
+ * state's split by default); a service in `swapped` switches by action (an App Service slot swap),
+ * recorded in `switches` as "<service>/staging".
+ */
+export class FakeRouter implements Router {
+    readonly kind = "haproxy";
+    readonly name: string;
+    readonly switchesByAction: boolean;
+
+    constructor(
+        private readonly stack: FakeStack,
+        private readonly service: string,
+        private readonly switches: string[],
+    ) {
+        this.name = `fake ${stack.name}/${service}`;
+        this.switchesByAction = stack.swapped.has(service);
+    }
+
+    async readWeights(): Promise<RouterReading> {
+        const state = this.stack.release(this.service);
+        if (this.switchesByAction) return { supported: true, weights: this.stack.live.get(this.service) ?? { ...trafficSplit(state) }, problems: [] };
+        return { supported: true, weights: this.stack.routerWeights ? this.stack.routerWeights(this.service, state) : { ...trafficSplit(state) }, problems: [] };
+    }
+
+    async setWeights(weights: Record<string, number>): Promise<void> {
+        this.switches.push(`${this.service}/staging`);
+        this.stack.live.set(this.service, { ...weights });
     }
 }
 
@@ -212,7 +245,7 @@ export function fakeWorld(options: { withPolicy?: boolean } = {}): FakeWorld {
         signal: controller.signal,
         now: () => new Date((clock += 1000)),
         sleep: async () => undefined,
-        switchTraffic: async (action) => void world.switches.push(`${action.app}/${action.slot}`),
+        routerFor: async (driver, descriptor) => new FakeRouter(stacks[driver.name as keyof typeof stacks], descriptor.kind === "haproxy" ? descriptor.backend : "", world.switches),
     };
     return world;
 }

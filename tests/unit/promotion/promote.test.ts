@@ -113,7 +113,8 @@ describe("the promotion state machine", () => {
         world.stacks.production.routerWeights = (_s, state) => (state.strategy === "canary" && state.weight === 25 ? { stable: 100, canary: 0 } : { ...trafficSplit(state) });
         const { record, error } = await promote(REQUEST, world.env);
         assert.ok(error instanceof PromotionRolledBack);
-        assert.match(record.error!, /the router of backend reports \{"stable":100,"canary":0\} but the step asked for \{"stable":75,"canary":25\}/);
+        assert.match(record.error!, /fake production\/backend reads back stable 100% \(asked 75%\); canary 0% \(asked 25%\)/);
+        assert.deepEqual(record.steps.find((s) => s.stage === "production")?.routerWeights, { stable: 100, canary: 0 }, "the step records what the router said");
     });
 
     it("rolls back when a hook fails after a step", async () => {
