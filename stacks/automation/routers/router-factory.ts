@@ -1,17 +1,33 @@
 import { RouterDescriptor } from "../../../components/release";
 import { HaproxyRouter } from "./haproxy-router";
-import { Router, RouterContext } from "./router";
+import { Router, RouterContext, RouterError } from "./router";
 
 /**
  * The router for a service's descriptor (its `router` output). Cloud and cluster clients load
- * only for stacks that need them: their SDKs cost seconds at every start otherwise.
+ * only for stacks that need them: their SDKs cost seconds at every start otherwise, so each
+ * cloud router's module is required here, when its kind is asked for.
  */
 export function createRouter(descriptor: RouterDescriptor, context: RouterContext): Router {
     switch (descriptor.kind) {
         case "haproxy":
             return new HaproxyRouter(descriptor);
+        case "alb": {
+            const { AlbRouter } = require("./alb-router") as typeof import("./alb-router");
+            return new AlbRouter(descriptor, context);
+        }
+        case "lambdaAlias": {
+            const { LambdaAliasRouter } = require("./lambda-alias-router") as typeof import("./lambda-alias-router");
+            return new LambdaAliasRouter(descriptor, context);
+        }
+        case "containerApp": {
+            const { ContainerAppRouter } = require("./container-app-router") as typeof import("./container-app-router");
+            return new ContainerAppRouter(descriptor, context);
+        }
+        case "appService": {
+            const { AppServiceRouter } = require("./app-service-router") as typeof import("./app-service-router");
+            return new AppServiceRouter(descriptor, context);
+        }
         default:
-            void context;
-            throw new Error(`router kind ${descriptor.kind} is not wired yet`);
+            throw new RouterError(`${descriptor.kind} router`, `no router for kind ${descriptor.kind} yet: the engine cannot read back or set this service's weights`);
     }
 }
