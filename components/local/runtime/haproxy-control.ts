@@ -53,7 +53,8 @@ export async function validateConfig(paths: HaproxyPaths): Promise<void> {
 }
 
 async function workerPid(paths: HaproxyPaths): Promise<string | undefined> {
-    const info = await adminCommand(paths.socketPath, "show info", 1_000).catch(() => "");
+    // Generous: on a loaded machine "show info" can take over a second, which read as "no worker yet".
+    const info = await adminCommand(paths.socketPath, "show info", 3_000).catch(() => "");
     return /^Pid: (\d+)/m.exec(info)?.[1];
 }
 
