@@ -39,7 +39,7 @@ export function rampUpRules(appName: string, slot: string, canary: PlannedTrack 
  *   to the staging slot, in percent;
  * - blue-green: the staging slot's URL is the preview; the switch is a slot swap, an action (not
  *   a resource) the release engine performs through the Azure SDK before it applies the switched
- *   state (stacks/automation/platform-actions/azure-slot-swap.ts): the images this component then
+ *   state (stacks/automation/routers/app-service-slot-swap.ts): the images this component then
  *   declares are the ones the swap put in place, so the `up` changes none;
  * - `OTEL_SERVICE_NAME` and `SHIPGATE_SLOT` are sticky slot settings, so metrics and logs say
  *   which slot served a request whatever was swapped; health checks on the health path.

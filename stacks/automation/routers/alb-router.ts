@@ -11,7 +11,7 @@ import { CallFailure, awsClientConfig, awsRouterError, percentShares } from "./c
 import { Router, RouterContext, RouterError, RouterReading, TrackWeights, checkWeights } from "./router";
 
 /**
- * A track's percentage as the ALB weight: the same number, as components/aws/load-balancer.ts
+ * A track's percentage as the ALB weight: the same number, as the AWS load-balancer component
  * `albWeight` writes it (not imported: that module loads @pulumi/aws, seconds at every start).
  * ALB weights are relative (0-999), so a percentage is a valid weight as it is.
  */

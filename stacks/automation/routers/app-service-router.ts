@@ -1,14 +1,14 @@
 import { type RampUpRule, WebSiteManagementClient } from "@azure/arm-appservice";
 import { DescriptorOf } from "../../../components/release";
-import { swapSlots } from "../platform-actions/azure-slot-swap";
+import { swapSlots } from "./app-service-slot-swap";
 import { AzureAccess, CallFailure, azureAccess, azureRouterError, sharedTargets } from "./cloud-access";
 import { Router, RouterContext, RouterError, RouterReading, TrackWeights, checkWeights } from "./router";
 
-/** The app setting that says which release version a slot runs (components/azure/web-app-service.ts). */
+/** The app setting that says which release version a slot runs (the Azure App Service component writes it). */
 export const VERSION_SETTING = "SHIPGATE_VERSION";
 
 /**
- * A slot's default host name, as components/azure/web-app-service.ts `slotHostName` makes it
+ * A slot's default host name, as the Azure App Service component (`slotHostName`) makes it
  * (not imported: that module loads @pulumi/azure-native).
  */
 const slotHost = (app: string, slot: string) => `${app}-${slot}.azurewebsites.net`;

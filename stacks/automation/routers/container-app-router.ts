@@ -8,7 +8,7 @@ const POLL_MS = 2000;
 
 /**
  * An Azure Container App's ingress traffic: one entry per revision (weights sum to 100), each
- * labelled with its track by components/azure/container-app-service.ts, which gives it a URL.
+ * labelled with its track by the Azure Container Apps component, which gives it a URL.
  */
 export class ContainerAppRouter implements Router {
     readonly kind = "containerApp";

@@ -6,7 +6,7 @@ import { Router, RouterContext, RouterError, RouterReading, TrackWeights, checkW
 /**
  * A Lambda alias weighted between two published versions: `FunctionVersion` takes what
  * `RoutingConfig.AdditionalVersionWeights` (fractions 0-1) leaves. The same mapping as
- * components/aws/lambda-service.ts `aliasRouting`: percent = fraction × 100.
+ * the AWS Lambda component (`aliasRouting`): percent = fraction × 100.
  */
 export class LambdaAliasRouter implements Router {
     readonly kind = "lambdaAlias";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { SlotSwapError, SlotSwapTarget, swapSlots } from "../../../stacks/automation/platform-actions/azure-slot-swap";
+import { SlotSwapError, SlotSwapTarget, swapSlots } from "../../../stacks/automation/routers/app-service-slot-swap";
 import { AZURE_PORTS, StaticCredential, loopbackCertificate, loopbackClientOptions } from "../verify/azure-loopback";
 import { LoopbackServer, Received, Reply, Script, startLoopback } from "../verify/cloudwatch-loopback";
 

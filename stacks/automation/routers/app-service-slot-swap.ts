@@ -1,7 +1,7 @@
 // App Service's slot swap: an action, not a resource (no Pulumi resource models it; see
 // pulumi/pulumi-azure-native#632), so the release engine performs it through the Azure SDK.
 //
-// The protocol with the stack (components/azure/web-app-service.ts): a blue-green WebAppService
+// The protocol with the stack (the App Service component of the Azure platform): a blue-green WebAppService
 // declares production = the active color, staging = the idle one. To switch, the engine
 //   1. swaps the staging slot with production (warm: App Service starts the staging content with
 //      production's settings, waits for it, then exchanges the host names), then
