@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
-import * as path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { PromotionLock } from "../automation/lock";
 import { Hooks, Notifier } from "../automation/hooks/hook-types";
 import { PreflightGate, approvalsGate } from "../automation/promotion/preflight-gates";
+import { resolvePolicyFiles } from "../automation/promotion/policy-files";
 import { PromotionEnvironment } from "../automation/promotion/promote";
 import { PromotionListener } from "../automation/promotion/promotion-events";
 import { PromotionSettings, PromotionSettingsSchema } from "../automation/promotion/promotion-settings";
@@ -64,12 +63,7 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         saveRecord: options.saveRecord,
         listener: options.listener,
         lock: (stages, id) => PromotionLock.acquire(PromotionLock.lockDir(project.dir, project.env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL), stages, id),
-        policy(_stage, environment, stageSettings) {
-            const packs = stageSettings.policy.packs.map((p) => path.resolve(project.dir, p)).filter((p) => existsSync(path.join(p, "PulumiPolicy.yaml")));
-            if (!packs.length) return undefined;
-            const configs = (stageSettings.policy.configs ?? [`policies/config/${environment}.json`]).map((c) => path.resolve(project.dir, c)).filter(existsSync);
-            return { packs, configs: configs.length === packs.length ? configs : [] };
-        },
+        policy: (_stage, environment, stageSettings) => resolvePolicyFiles(project.dir, environment, stageSettings),
         gates: options.gates ?? [approvalsGate],
         signal: options.signal,
         now: () => new Date(),

@@ -33,8 +33,15 @@ export async function policyPreview(
     disabled: readonly string[],
 ): Promise<void> {
     const files = env.policy(plan.stage, plan.environment, plan.settings);
-    if (!files) {
-        gate({ stage: plan.stage, gate: "policy", outcome: "warn", detail: "no policy pack configured: the preview ran without gates" });
+    if (files.problems.length) {
+        // Fail closed: production never runs with gates it was meant to have; staging may warn.
+        if (plan.environment === "production") {
+            throw new GateRefusal("policy", `${plan.stage}: ${files.problems.join("; ")}`, "the policy gates cannot be evaluated, so production is not promoted: fix the pack or config named above");
+        }
+        for (const problem of files.problems) gate({ stage: plan.stage, gate: "policy", outcome: "warn", detail: `${problem} (the preview runs without it)` });
+    }
+    if (!files.packs.length) {
+        if (!files.problems.length) gate({ stage: plan.stage, gate: "policy", outcome: "warn", detail: "no policy pack configured (shipgate:promotion.policy.packs is empty): the preview ran without gates" });
         return;
     }
     const checklist = request.checklist ? stageChecklist(request.checklist, facts) : undefined;

@@ -5,6 +5,7 @@ import { Hooks, NotificationEvent, Notifier } from "../hooks/hook-types";
 import { GateResult, PromotionRecord, startRecord } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
 import { RouterFor } from "./apply-step";
+import { PolicyFiles } from "./policy-files";
 import { PreflightGate } from "./preflight-gates";
 import { StagePlan, checkNeverSkipStaging, checkRequest, planStages, runPreflightGates } from "./preflight";
 import { policyPreview, stageFacts } from "./policy-preview";
@@ -48,8 +49,8 @@ export interface PromotionEnvironment {
     saveRecord(record: PromotionRecord): Promise<void>;
     readonly listener: PromotionListener;
     lock(stages: readonly string[], promotionId: string): Promise<{ release(): Promise<void> }>;
-    /** The policy packs and their configs for a stage (absolute paths), or undefined when there is none. */
-    policy(stage: string, environment: string, settings: PromotionSettings): { packs: string[]; configs: string[] } | undefined;
+    /** A stage's policy packs and configs, with what is wrong with the ones it names (policy-files.ts). */
+    policy(stage: string, environment: string, settings: PromotionSettings): PolicyFiles;
     readonly gates: readonly PreflightGate[];
     /** Interruption (SIGINT/SIGTERM): the run stops and rolls back. */
     readonly signal: AbortSignal;

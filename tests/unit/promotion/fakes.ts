@@ -240,7 +240,7 @@ export function fakeWorld(options: { withPolicy?: boolean } = {}): FakeWorld {
             world.locked.push([...stages]);
             return { release: async () => undefined };
         },
-        policy: () => (options.withPolicy ? { packs: ["pack"], configs: [] } : undefined),
+        policy: () => (options.withPolicy ? { packs: ["pack"], configs: [], problems: [] } : { packs: [], configs: [], problems: [] }),
         gates: [],
         signal: controller.signal,
         now: () => new Date((clock += 1000)),
