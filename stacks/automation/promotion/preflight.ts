@@ -111,3 +111,31 @@ export async function runPreflightGates(plans: readonly StagePlan[], request: Pr
         }
     }
 }
+
+/**
+ * A canary's analysis compares it with the stable track; without a metric source it would be
+ * judged on health alone, in silence. Production refuses that; staging warns.
+ */
+export async function checkMetricSources(plans: readonly StagePlan[], env: PromotionEnvironment, gate: (g: GateResult) => void): Promise<void> {
+    for (const plan of plans) {
+        const analysed = plan.services.filter((s) => s.steps.some((step) => step.verify === "analysis" && step.baseline && !step.baseline.measuredBefore));
+        if (!analysed.length) continue;
+        const outputs = await plan.driver.outputs().catch(() => undefined);
+        const source = env.verifier.metricSource(plan.stage, outputs);
+        if (source) {
+            gate({ stage: plan.stage, gate: "metric source", outcome: "pass", detail: `${analysed.map((s) => s.service).join(", ")} analysed with ${source}` });
+            continue;
+        }
+        const detail = `the canary analysis of ${analysed.map((s) => s.service).join(", ")} has no metric source${outputs ? "" : " (the stack is not deployed, so it exports none)"}`;
+        if (plan.environment !== "production") {
+            gate({ stage: plan.stage, gate: "metric source", outcome: "warn", detail: `${detail}: judged on health alone` });
+            continue;
+        }
+        gate({ stage: plan.stage, gate: "metric source", outcome: "fail", detail });
+        throw new GateRefusal(
+            "metric source",
+            `${plan.stage}: ${detail}`,
+            "set shipgate:promotion.analysis in the stack's config: {source: prometheus, prometheus: {url: <Prometheus>}} or {source: httpJson, httpJson: {...}} (see README)",
+        );
+    }
+}

@@ -7,7 +7,7 @@ import { StackDriver } from "../stack-driver";
 import { RouterFor } from "./apply-step";
 import { PolicyFiles } from "./policy-files";
 import { PreflightGate } from "./preflight-gates";
-import { StagePlan, checkNeverSkipStaging, checkRequest, planStages, runPreflightGates } from "./preflight";
+import { StagePlan, checkMetricSources, checkNeverSkipStaging, checkRequest, planStages, runPreflightGates } from "./preflight";
 import { policyPreview, stageFacts } from "./policy-preview";
 import { PromotionListener } from "./promotion-events";
 import { PromotionSettings } from "./promotion-settings";
@@ -131,6 +131,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
         });
         checkNeverSkipStaging(request, plans, gate);
         await runPreflightGates(plans, request, env, gate);
+        await checkMetricSources(plans, env, gate);
 
         // 2. The policy packs judge every stage's target before any traffic moves. A stage after
         //    staging in this run cannot have staging's result yet: its staging-verified gate is

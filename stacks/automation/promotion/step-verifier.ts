@@ -42,6 +42,8 @@ export interface StepVerifier {
         outputs: StackOutputs,
         signal?: AbortSignal,
     ): Promise<{ label: string; measurement: Measurement } | undefined>;
+    /** The name of the metric source a stage's analysis reads ("prometheus http://…"), or undefined when it has none. */
+    metricSource(stage: string, outputs: StackOutputs | undefined): string | undefined;
 }
 
 export interface EngineVerifierOptions {
@@ -118,6 +120,10 @@ export class EngineStepVerifier implements StepVerifier {
                 return summarise(result);
             }
         }
+    }
+
+    metricSource(stage: string, outputs: StackOutputs | undefined): string | undefined {
+        return outputs ? this.options.sourceFor(stage, outputs)?.name : undefined;
     }
 
     async measureBaseline(stage: string, service: string, track: string, analysis: AnalysisConfig, outputs: StackOutputs, signal?: AbortSignal) {

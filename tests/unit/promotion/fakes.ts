@@ -160,6 +160,13 @@ export class ScriptedVerifier implements StepVerifier {
         };
     }
 
+    /** The metric source each stage has; every stage has one unless told otherwise. */
+    sources: Record<string, string | undefined> = {};
+
+    metricSource(stage: string): string | undefined {
+        return stage in this.sources ? this.sources[stage] : `fake metrics of ${stage}`;
+    }
+
     async measureBaseline() {
         return undefined;
     }

@@ -8,7 +8,7 @@ import { PromoteRequest, promote } from "../../../stacks/automation/promotion/pr
 import { PromotionSettingsSchema } from "../../../stacks/automation/promotion/promotion-settings";
 import { fakeWorld } from "./fakes";
 
-describe("policy packs and configs (fail closed)", () => {
+describe("fail closed: policy packs, their configs and metric sources", () => {
     let dir: string;
     beforeEach(() => {
         dir = mkdtempSync(path.join(os.tmpdir(), "shipgate-policy-files-"));
@@ -71,6 +71,21 @@ describe("policy packs and configs (fail closed)", () => {
             assert.equal(error, undefined);
             assert.equal(record.result, "succeeded");
             assert.ok(record.gates.some((g) => g.gate === "policy" && g.outcome === "warn" && /staging\.json does not exist \(the preview runs without it\)/.test(g.detail)));
+        });
+
+        it("refuses a production canary whose analysis has no metric source (exit 3, nothing changed); staging only warns", async () => {
+            const world = fakeWorld();
+            world.verifier.sources = { staging: undefined, production: undefined };
+            const { record, error } = await promote(REQUEST, world.env);
+            assert.ok(error instanceof GateRefusal, String(error));
+            assert.match(error.message, /production: the canary analysis of backend, frontend has no metric source/);
+            assert.match(error.message, /shipgate:promotion\.analysis/);
+            assert.equal(world.applied.length, 0);
+            assert.ok(!record.gates.some((g) => g.stage === "staging" && g.gate === "metric source"), "staging is blue-green: no canary to compare");
+            world.stacks.staging.releases.set("backend", world.stacks.production.release("backend"));
+            const staging = await promote({ ...REQUEST, stages: ["staging"] }, world.env);
+            assert.equal(staging.record.result, "succeeded");
+            assert.ok(staging.record.gates.some((g) => g.gate === "metric source" && g.outcome === "warn" && /judged on health alone/.test(g.detail)));
         });
     });
 });
