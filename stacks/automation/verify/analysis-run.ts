@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { InvalidInputError, problemsFromZod } from "../../../components/release/errors";
+import { parseRunSpec } from "./analysis-spec";
 import type { AnalysisEvent, AnalysisResult, AnalysisRunOptions, FailureCause, HealthRound, MeasurementRound } from "./analysis-types";
 import { systemClock, systemSleep } from "./analysis-types";
 import { messageOf, seconds } from "./format";
@@ -41,55 +40,17 @@ export { systemClock, systemSleep } from "./analysis-types";
  * passes and never waits for a person (Argo pauses on Inconclusive; a CI run cannot).
  */
 
-const MeasurementSchema = z
-    .object({ requests: z.number().nonnegative(), errors: z.number().nonnegative(), p95Ms: z.number().nonnegative().optional() })
-    .strict();
-
-const RunSpecSchema = z.object({
-    service: z.string().min(1, { error: "service is required" }),
-    candidateTrack: z.string().min(1, { error: "candidateTrack is required" }),
-    bakeSeconds: z.number().int().min(0).max(86_400),
-    windowSeconds: z.number().int().min(1).max(86_400).optional(),
-    healthUrls: z.array(z.url({ protocol: /^https?$/, error: "health URLs are http(s) URLs, e.g. http://127.0.0.1:8080/health" })).default([]),
-    baseline: z
-        .union([
-            z.object({ track: z.string().min(1) }).strict(),
-            z.object({ measurement: MeasurementSchema, label: z.string().min(1) }).strict(),
-        ])
-        .optional(),
-});
-
 export async function runAnalysis(options: AnalysisRunOptions): Promise<AnalysisResult> {
-    const parsed = RunSpecSchema.safeParse({
-        service: options.service,
-        candidateTrack: options.candidateTrack,
-        bakeSeconds: options.bakeSeconds,
-        windowSeconds: options.windowSeconds,
-        healthUrls: options.healthUrls ? [...options.healthUrls] : undefined,
-        baseline: options.baseline,
-    });
-    if (!parsed.success) {
-        throw new InvalidInputError("analysis run", problemsFromZod(parsed.error));
-    }
-    const spec = parsed.data;
+    const a = options.analysis;
+    const spec = parseRunSpec(options, a);
     const source = options.source;
     const urls = spec.healthUrls;
-    if (!source && urls.length === 0) {
-        throw new InvalidInputError("analysis run", [{ path: "", message: "nothing to verify: give a metric source, health URLs, or both" }]);
-    }
-    if (spec.baseline && "track" in spec.baseline && spec.baseline.track === spec.candidateTrack) {
-        throw new InvalidInputError("analysis run", [
-            { path: "baseline.track", message: `the baseline is the candidate's own track ${spec.candidateTrack}: compare with the stable track` },
-        ]);
-    }
-
-    const a = options.analysis;
     const clock = options.clock ?? systemClock;
     const sleep = options.sleep ?? systemSleep;
     const check = options.checkHealth ?? defaultCheckHealth;
     const signal = options.signal;
-    const windowSeconds = spec.windowSeconds ?? a.intervalSeconds;
-    const baselineLabel = spec.baseline ? ("track" in spec.baseline ? spec.baseline.track : spec.baseline.label) : undefined;
+    const windowSeconds = spec.windowSeconds;
+    const baselineLabel = spec.baselineLabel;
 
     const intervalMs = a.intervalSeconds * 1000;
     const healthMs = a.health.intervalSeconds * 1000;
