@@ -1,3 +1,4 @@
+import { AnalysisSchedule } from "./analysis-schedule";
 import { parseRunSpec } from "./analysis-spec";
 import type { AnalysisEvent, AnalysisResult, AnalysisRunOptions, FailureCause, HealthRound, MeasurementRound } from "./analysis-types";
 import { systemClock, systemSleep } from "./analysis-types";
@@ -52,21 +53,10 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
     const windowSeconds = spec.windowSeconds;
     const baselineLabel = spec.baselineLabel;
 
-    const intervalMs = a.intervalSeconds * 1000;
-    const healthMs = a.health.intervalSeconds * 1000;
     const t0 = clock.now();
-    const bakeEnd = t0 + spec.bakeSeconds * 1000;
-    const extensionMs = Math.max(source ? a.inconclusiveLimit * intervalMs : 0, urls.length ? a.health.consecutiveFailures * healthMs : 0);
-    const deadline = bakeEnd + extensionMs;
+    const schedule = new AnalysisSchedule({ startMs: t0, bakeSeconds: spec.bakeSeconds, timing: a, measures: !!source, checksHealth: urls.length > 0 });
+    const { bakeEnd, deadline, extensionMs } = schedule;
     const iso = (t: number) => new Date(t).toISOString();
-
-    let nextMeasure = source ? t0 + Math.min(intervalMs, spec.bakeSeconds * 1000) : Infinity;
-    let nextHealth = urls.length ? t0 : Infinity;
-    /** The next run of a task; the last one before the bake's end is moved onto it. */
-    const advance = (prev: number, every: number) => {
-        const next = prev + every;
-        return prev < bakeEnd && next > bakeEnd ? bakeEnd : next;
-    };
 
     const monitor = new HealthMonitor(a.health.consecutiveFailures);
     const measurements: MeasurementRound[] = [];
@@ -188,7 +178,7 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             return aborted();
         }
         const now = clock.now();
-        const due = Math.min(nextMeasure, nextHealth);
+        const due = schedule.nextDue;
         if (due > now) {
             try {
                 await sleep(due - now, signal);
@@ -201,8 +191,9 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             continue;
         }
 
-        const doMeasure = nextMeasure <= now;
-        const doHealth = nextHealth <= now;
+        const rounds = schedule.dueAt(now);
+        const doMeasure = rounds.measure;
+        const doHealth = rounds.health;
         let h: HealthRound | undefined;
         let m: MeasurementRound | undefined;
         try {
@@ -217,12 +208,7 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
         if (signal?.aborted) {
             return aborted();
         }
-        if (doMeasure) {
-            nextMeasure = advance(nextMeasure, intervalMs);
-        }
-        if (doHealth) {
-            nextHealth = advance(nextHealth, healthMs);
-        }
+        schedule.ran(rounds);
 
         const failures: string[] = [];
         const causes: FailureCause[] = [];
@@ -253,7 +239,7 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             return finish("fail", failures.join(" | "), causes);
         }
 
-        if (now >= bakeEnd) {
+        if (schedule.bakeOver(now)) {
             const verdictOk = !source || lastVerdict?.outcome === "pass";
             const healthColor = monitor.state.color;
             const healthOk = urls.length === 0 || (healthColor !== undefined && healthColor !== "RED");
