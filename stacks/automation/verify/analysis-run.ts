@@ -1,11 +1,12 @@
+import { healthRound, measureRound } from "./analysis-rounds";
 import { AnalysisSchedule } from "./analysis-schedule";
 import { parseRunSpec } from "./analysis-spec";
 import type { AnalysisEvent, AnalysisResult, AnalysisRunOptions, FailureCause, HealthRound, MeasurementRound } from "./analysis-types";
 import { systemClock, systemSleep } from "./analysis-types";
 import { messageOf, seconds } from "./format";
-import { HealthResult, checkHealth as defaultCheckHealth } from "./health-check";
+import { checkHealth as defaultCheckHealth } from "./health-check";
 import { HealthMonitor, worstHealth } from "./health-monitor";
-import { inconclusiveVerdict, judge, Verdict } from "./judge";
+import type { Verdict } from "./judge";
 
 // The types moved to analysis-types.ts; re-exported so importers of this module keep working.
 export type {
@@ -61,7 +62,6 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
     const monitor = new HealthMonitor(a.health.consecutiveFailures);
     const measurements: MeasurementRound[] = [];
     const health: HealthRound[] = [];
-    let streak = 0;
     let lastVerdict: Verdict | undefined;
     let extended = false;
 
@@ -101,66 +101,18 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
     };
     const aborted = () => finish("aborted", `aborted: ${messageOf(signal?.reason ?? "interrupted")}`);
 
-    async function measureRound(now: number): Promise<MeasurementRound> {
-        const started = clock.now();
-        const query = (track: string) => ({ service: spec.service, track, windowSeconds });
-        const base = spec.baseline;
-        const [cand, baseRes] = await Promise.allSettled([
-            source!.measure(query(spec.candidateTrack), signal),
-            base === undefined ? Promise.resolve(undefined) : "track" in base ? source!.measure(query(base.track), signal) : Promise.resolve(base.measurement),
-        ]);
-        const candidate = cand.status === "fulfilled" ? cand.value : undefined;
-        const candidateError = cand.status === "rejected" ? messageOf(cand.reason) : undefined;
-        const baseline = baseRes.status === "fulfilled" ? baseRes.value : undefined;
-        const baselineError = baseRes.status === "rejected" ? messageOf(baseRes.reason) : undefined;
-        // A failed candidate query leaves nothing to judge; a failed baseline query only takes the
-        // relative checks away (the judge skips them and says why).
-        const verdict = candidate
-            ? judge(candidate, baseline, a, { baseline: baselineLabel, baselineMissingReason: baselineError })
-            : inconclusiveVerdict(`no measurement of ${spec.candidateTrack}: ${candidateError}`, undefined, baseline);
-        streak = verdict.outcome === "inconclusive" ? streak + 1 : 0;
-        return {
-            index: measurements.length + 1,
-            at: iso(now),
-            elapsedMs: now - t0,
-            durationMs: clock.now() - started,
-            windowSeconds,
-            candidate,
-            candidateError,
-            baselineLabel,
-            baseline,
-            baselineError,
-            verdict,
-            inconclusiveStreak: streak,
-        };
-    }
-
-    async function healthRound(now: number): Promise<HealthRound> {
-        const started = clock.now();
-        const timeoutMs = a.health.timeoutSeconds * 1000;
-        const results = await Promise.all(
-            urls.map((url) =>
-                check(url, { timeoutMs, signal }).catch((err): HealthResult => {
-                    if (signal?.aborted) {
-                        throw err;
-                    }
-                    // checkHealth turns every bad answer into RED itself; this is a checker that threw.
-                    return { url, at: iso(clock.now()), color: "RED", latencyMs: 0, reason: `health check failed: ${messageOf(err)}` };
-                }),
-            ),
-        );
-        const state = monitor.record(results);
-        return {
-            index: health.length + 1,
-            at: iso(now),
-            elapsedMs: now - t0,
-            durationMs: clock.now() - started,
-            results,
-            color: worstHealth(results).color,
-            consecutiveFailures: state.consecutiveFailures,
-            limit: state.limit,
-        };
-    }
+    const measureInputs = source && {
+        source,
+        service: spec.service,
+        candidateTrack: spec.candidateTrack,
+        baseline: spec.baseline,
+        baselineLabel,
+        windowSeconds,
+        analysis: a,
+        clock,
+        signal,
+    };
+    const healthInputs = { urls, check, timeoutSeconds: a.health.timeoutSeconds, clock, signal };
 
     emit({
         type: "started",
@@ -197,7 +149,12 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
         let h: HealthRound | undefined;
         let m: MeasurementRound | undefined;
         try {
-            [h, m] = await Promise.all([doHealth ? healthRound(now) : undefined, doMeasure ? measureRound(now) : undefined]);
+            [h, m] = await Promise.all([
+                doHealth ? healthRound(healthInputs, monitor, { now, index: health.length + 1, startMs: t0 }) : undefined,
+                doMeasure && measureInputs
+                    ? measureRound(measureInputs, { now, index: measurements.length + 1, startMs: t0 }, measurements.at(-1)?.inconclusiveStreak ?? 0)
+                    : undefined,
+            ]);
         } catch (err) {
             if (signal?.aborted) {
                 return aborted();
