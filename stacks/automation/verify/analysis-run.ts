@@ -1,3 +1,4 @@
+import { DecisionRules, decide } from "./analysis-decision";
 import { healthRound, measureRound } from "./analysis-rounds";
 import { AnalysisSchedule } from "./analysis-schedule";
 import { parseRunSpec } from "./analysis-spec";
@@ -5,10 +6,10 @@ import type { AnalysisEvent, AnalysisResult, AnalysisRunOptions, FailureCause, H
 import { systemClock, systemSleep } from "./analysis-types";
 import { messageOf, seconds } from "./format";
 import { checkHealth as defaultCheckHealth } from "./health-check";
-import { HealthMonitor, worstHealth } from "./health-monitor";
+import { HealthMonitor } from "./health-monitor";
 import type { Verdict } from "./judge";
 
-// The types moved to analysis-types.ts; re-exported so importers of this module keep working.
+// The types live in analysis-types.ts; re-exported so importers of this module keep working.
 export type {
     AnalysisEvent,
     AnalysisResult,
@@ -21,6 +22,20 @@ export type {
     Sleep,
 } from "./analysis-types";
 export { systemClock, systemSleep } from "./analysis-types";
+
+/** Awaits `work`; a rejection the interruption caused resolves to undefined (the caller checks the signal), any other is thrown. */
+async function interruptible<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+    try {
+        return await work;
+    } catch (err) {
+        if (signal?.aborted) {
+            return undefined;
+        }
+        throw err;
+    }
+}
+
+const iso = (t: number) => new Date(t).toISOString();
 
 /**
  * One step's analysis: while the step bakes, measure the candidate and its baseline every
@@ -41,25 +56,28 @@ export { systemClock, systemSleep } from "./analysis-types";
  * is longer); reaching that bound without a pass fails the step. So an inconclusive bake never
  * passes and never waits for a person (Argo pauses on Inconclusive; a CI run cannot).
  */
-
 export async function runAnalysis(options: AnalysisRunOptions): Promise<AnalysisResult> {
     const a = options.analysis;
     const spec = parseRunSpec(options, a);
-    const source = options.source;
+    const { source, signal } = options;
     const urls = spec.healthUrls;
     const clock = options.clock ?? systemClock;
     const sleep = options.sleep ?? systemSleep;
-    const check = options.checkHealth ?? defaultCheckHealth;
-    const signal = options.signal;
-    const windowSeconds = spec.windowSeconds;
-    const baselineLabel = spec.baselineLabel;
-
     const t0 = clock.now();
     const schedule = new AnalysisSchedule({ startMs: t0, bakeSeconds: spec.bakeSeconds, timing: a, measures: !!source, checksHealth: urls.length > 0 });
-    const { bakeEnd, deadline, extensionMs } = schedule;
-    const iso = (t: number) => new Date(t).toISOString();
-
     const monitor = new HealthMonitor(a.health.consecutiveFailures);
+    const measureInputs = source && { ...spec, source, analysis: a, clock, signal };
+    const healthInputs = { urls, check: options.checkHealth ?? defaultCheckHealth, timeoutSeconds: a.health.timeoutSeconds, clock, signal };
+    const rules: DecisionRules = {
+        inconclusiveLimit: a.inconclusiveLimit,
+        candidateTrack: spec.candidateTrack,
+        measures: !!source,
+        checksHealth: urls.length > 0,
+        bakeSeconds: spec.bakeSeconds,
+        startMs: t0,
+        bakeEnd: schedule.bakeEnd,
+        deadline: schedule.deadline,
+    };
     const measurements: MeasurementRound[] = [];
     const health: HealthRound[] = [];
     let lastVerdict: Verdict | undefined;
@@ -72,7 +90,6 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             /* a broken live view must not change the outcome */
         }
     };
-
     const finish = (outcome: AnalysisResult["outcome"], reason: string, causes: FailureCause[] = []): AnalysisResult => {
         const end = clock.now();
         const result: AnalysisResult = {
@@ -81,16 +98,16 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             causes,
             service: spec.service,
             candidateTrack: spec.candidateTrack,
-            baselineLabel,
+            baselineLabel: spec.baselineLabel,
             source: source?.name,
             healthUrls: urls,
             thresholds: a,
             bakeSeconds: spec.bakeSeconds,
-            windowSeconds,
+            windowSeconds: spec.windowSeconds,
             startedAt: iso(t0),
             finishedAt: iso(end),
             durationMs: end - t0,
-            extendedMs: extended ? end - bakeEnd : 0,
+            extendedMs: extended ? end - schedule.bakeEnd : 0,
             measurements,
             health,
             lastVerdict,
@@ -101,25 +118,12 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
     };
     const aborted = () => finish("aborted", `aborted: ${messageOf(signal?.reason ?? "interrupted")}`);
 
-    const measureInputs = source && {
-        source,
-        service: spec.service,
-        candidateTrack: spec.candidateTrack,
-        baseline: spec.baseline,
-        baselineLabel,
-        windowSeconds,
-        analysis: a,
-        clock,
-        signal,
-    };
-    const healthInputs = { urls, check, timeoutSeconds: a.health.timeoutSeconds, clock, signal };
-
     emit({
         type: "started",
         at: iso(t0),
         service: spec.service,
         candidateTrack: spec.candidateTrack,
-        baselineLabel,
+        baselineLabel: spec.baselineLabel,
         bakeSeconds: spec.bakeSeconds,
         intervalSeconds: a.intervalSeconds,
         healthIntervalSeconds: a.health.intervalSeconds,
@@ -130,105 +134,53 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             return aborted();
         }
         const now = clock.now();
-        const due = schedule.nextDue;
-        if (due > now) {
-            try {
-                await sleep(due - now, signal);
-            } catch (err) {
-                if (signal?.aborted) {
-                    return aborted();
-                }
-                throw err;
-            }
+        if (schedule.nextDue > now) {
+            await interruptible(sleep(schedule.nextDue - now, signal), signal);
             continue;
         }
 
-        const rounds = schedule.dueAt(now);
-        const doMeasure = rounds.measure;
-        const doHealth = rounds.health;
-        let h: HealthRound | undefined;
-        let m: MeasurementRound | undefined;
-        try {
-            [h, m] = await Promise.all([
-                doHealth ? healthRound(healthInputs, monitor, { now, index: health.length + 1, startMs: t0 }) : undefined,
-                doMeasure && measureInputs
-                    ? measureRound(measureInputs, { now, index: measurements.length + 1, startMs: t0 }, measurements.at(-1)?.inconclusiveStreak ?? 0)
-                    : undefined,
-            ]);
-        } catch (err) {
-            if (signal?.aborted) {
-                return aborted();
-            }
-            throw err;
-        }
+        const due = schedule.dueAt(now);
+        const slot = (index: number) => ({ now, index, startMs: t0 });
+        const streak = measurements.at(-1)?.inconclusiveStreak ?? 0;
+        const [h, m] =
+            (await interruptible(
+                Promise.all([
+                    due.health ? healthRound(healthInputs, monitor, slot(health.length + 1)) : undefined,
+                    due.measure && measureInputs ? measureRound(measureInputs, slot(measurements.length + 1), streak) : undefined,
+                ]),
+                signal,
+            )) ?? [];
         // Rounds cut short by an interruption are artifacts of it, not evidence: not recorded.
         if (signal?.aborted) {
             return aborted();
         }
-        schedule.ran(rounds);
-
-        const failures: string[] = [];
-        const causes: FailureCause[] = [];
+        schedule.ran(due);
         if (h) {
             health.push(h);
             emit({ type: "health", round: h });
-            if (monitor.state.failed) {
-                const worst = worstHealth(h.results);
-                causes.push("health");
-                failures.push(
-                    `health: ${h.consecutiveFailures} consecutive RED checks (limit ${h.limit}); last: ${worst.url}: ${worst.reason ?? "RED"}`,
-                );
-            }
         }
         if (m) {
             measurements.push(m);
             lastVerdict = m.verdict;
             emit({ type: "measurement", round: m });
-            if (m.verdict.outcome === "fail") {
-                causes.push("verdict");
-                failures.push(`${spec.candidateTrack} failed the analysis: ${m.verdict.summary}`);
-            } else if (m.inconclusiveStreak >= a.inconclusiveLimit) {
-                causes.push("inconclusive");
-                failures.push(`${m.inconclusiveStreak} inconclusive analyses in a row (limit ${a.inconclusiveLimit}); last: ${m.verdict.summary}`);
-            }
-        }
-        if (failures.length) {
-            return finish("fail", failures.join(" | "), causes);
         }
 
-        if (schedule.bakeOver(now)) {
-            const verdictOk = !source || lastVerdict?.outcome === "pass";
-            const healthColor = monitor.state.color;
-            const healthOk = urls.length === 0 || (healthColor !== undefined && healthColor !== "RED");
-            if (verdictOk && healthOk) {
-                const parts = [`passed after ${seconds(now - t0)}`];
-                if (lastVerdict) {
-                    parts.push(`last verdict: ${lastVerdict.summary}`);
-                }
-                if (urls.length) {
-                    parts.push(`health ${healthColor} (${health.length} rounds)`);
-                }
-                return finish("pass", parts.join("; "));
-            }
-            const waitingFor = [
-                ...(verdictOk ? [] : [`the last verdict is ${lastVerdict?.outcome ?? "missing"}${lastVerdict ? ` (${lastVerdict.summary})` : ""}`]),
-                ...(healthOk ? [] : [`health is ${healthColor ?? "unchecked"}`]),
-            ].join(" and ");
-            if (clock.now() >= deadline) {
-                return finish(
-                    "fail",
-                    `the bake ended after ${seconds(spec.bakeSeconds * 1000)} and ${seconds(clock.now() - bakeEnd)} more did not resolve it: ${waitingFor}`,
-                    ["unresolved"],
-                );
-            }
-            if (!extended) {
-                extended = true;
-                emit({
-                    type: "extended",
-                    reason: `bake over but ${waitingFor}: measuring on, for at most ${seconds(extensionMs)}`,
-                    until: iso(deadline),
-                });
-            }
+        const found = { health: h, measurement: m, healthState: monitor.state, lastVerdict, healthRounds: health.length };
+        const decision = decide(rules, { ...found, now, checkedAt: clock.now() });
+        if (decision.kind === "fail") {
+            return finish("fail", decision.reason, decision.causes);
+        }
+        if (decision.kind === "pass") {
+            return finish("pass", decision.reason);
+        }
+        // Said once: the run goes on measuring on the same schedule until the deadline.
+        if (decision.kind === "extend" && !extended) {
+            extended = true;
+            emit({
+                type: "extended",
+                reason: `bake over but ${decision.waitingFor}: measuring on, for at most ${seconds(schedule.extensionMs)}`,
+                until: iso(schedule.deadline),
+            });
         }
     }
 }
