@@ -1,12 +1,41 @@
-import { setTimeout as delay } from "node:timers/promises";
-import { z } from "zod";
-import type { AnalysisConfig } from "../../../components/release/analysis";
-import { InvalidInputError, problemsFromZod } from "../../../components/release/errors";
+import { DecisionRules, decide } from "./analysis-decision";
+import { healthRound, measureRound } from "./analysis-rounds";
+import { AnalysisSchedule } from "./analysis-schedule";
+import { parseRunSpec } from "./analysis-spec";
+import type { AnalysisEvent, AnalysisResult, AnalysisRunOptions, FailureCause, HealthRound, MeasurementRound } from "./analysis-types";
+import { systemClock, systemSleep } from "./analysis-types";
 import { messageOf, seconds } from "./format";
-import { HealthColor, HealthResult, checkHealth as defaultCheckHealth } from "./health-check";
-import { HealthMonitor, worstHealth } from "./health-monitor";
-import { inconclusiveVerdict, judge, Verdict } from "./judge";
-import { Measurement, MetricSource } from "./metric-source";
+import { checkHealth as defaultCheckHealth } from "./health-check";
+import { HealthMonitor } from "./health-monitor";
+import type { Verdict } from "./judge";
+
+// The types live in analysis-types.ts; re-exported so importers of this module keep working.
+export type {
+    AnalysisEvent,
+    AnalysisResult,
+    AnalysisRunOptions,
+    BaselineSpec,
+    Clock,
+    FailureCause,
+    HealthRound,
+    MeasurementRound,
+    Sleep,
+} from "./analysis-types";
+export { systemClock, systemSleep } from "./analysis-types";
+
+/** Awaits `work`; a rejection the interruption caused resolves to undefined (the caller checks the signal), any other is thrown. */
+async function interruptible<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+    try {
+        return await work;
+    } catch (err) {
+        if (signal?.aborted) {
+            return undefined;
+        }
+        throw err;
+    }
+}
+
+const iso = (t: number) => new Date(t).toISOString();
 
 /**
  * One step's analysis: while the step bakes, measure the candidate and its baseline every
@@ -27,196 +56,30 @@ import { Measurement, MetricSource } from "./metric-source";
  * is longer); reaching that bound without a pass fails the step. So an inconclusive bake never
  * passes and never waits for a person (Argo pauses on Inconclusive; a CI run cannot).
  */
-
-export interface Clock {
-    /** Milliseconds since the epoch. */
-    now(): number;
-}
-
-/** Resolves after `ms`, rejects as soon as `signal` aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** Epoch milliseconds that only move forward: a wall-clock (NTP) jump must not end or stretch a bake. */
-export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
-export const systemSleep: Sleep = async (ms, signal) => {
-    await delay(ms, undefined, { signal });
-};
-
-/** What the candidate is compared with: a live track measured in the same window, or fixed figures. */
-export type BaselineSpec =
-    | { readonly track: string }
-    /** For blue-green after the switch: the old color's figures measured before it, say. */
-    | { readonly measurement: Measurement; readonly label: string };
-
-export interface AnalysisRunOptions {
-    readonly analysis: AnalysisConfig;
-    readonly bakeSeconds: number;
-    readonly service: string;
-    /** The track (or color) under test: canary, green, … */
-    readonly candidateTrack: string;
-    /** Absent: only absolute thresholds apply. */
-    readonly baseline?: BaselineSpec;
-    /** Absent: health checks only (a preview endpoint before a blue-green switch, say). */
-    readonly source?: MetricSource;
-    /** The candidate's health endpoint(s), e.g. http://10.0.0.5:8080/health. */
-    readonly healthUrls?: readonly string[];
-    /** The window each measurement covers; defaults to `analysis.intervalSeconds`. */
-    readonly windowSeconds?: number;
-    /** Interruption: the run stops promptly (in-flight requests are aborted) and returns "aborted". */
-    readonly signal?: AbortSignal;
-    /** Progress for a live view. A listener that throws is ignored: a view must not fail a release. */
-    readonly onEvent?: (event: AnalysisEvent) => void;
-    /** Injected for tests. */
-    readonly clock?: Clock;
-    readonly sleep?: Sleep;
-    readonly checkHealth?: (url: string, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<HealthResult>;
-}
-
-const MeasurementSchema = z
-    .object({ requests: z.number().nonnegative(), errors: z.number().nonnegative(), p95Ms: z.number().nonnegative().optional() })
-    .strict();
-
-const RunSpecSchema = z.object({
-    service: z.string().min(1, { error: "service is required" }),
-    candidateTrack: z.string().min(1, { error: "candidateTrack is required" }),
-    bakeSeconds: z.number().int().min(0).max(86_400),
-    windowSeconds: z.number().int().min(1).max(86_400).optional(),
-    healthUrls: z.array(z.url({ protocol: /^https?$/, error: "health URLs are http(s) URLs, e.g. http://127.0.0.1:8080/health" })).default([]),
-    baseline: z
-        .union([
-            z.object({ track: z.string().min(1) }).strict(),
-            z.object({ measurement: MeasurementSchema, label: z.string().min(1) }).strict(),
-        ])
-        .optional(),
-});
-
-export interface MeasurementRound {
-    /** 1-based. */
-    readonly index: number;
-    readonly at: string;
-    /** Since the run started. */
-    readonly elapsedMs: number;
-    /** How long the source took to answer. */
-    readonly durationMs: number;
-    readonly windowSeconds: number;
-    readonly candidate?: Measurement;
-    readonly candidateError?: string;
-    readonly baselineLabel?: string;
-    readonly baseline?: Measurement;
-    readonly baselineError?: string;
-    readonly verdict: Verdict;
-    /** Inconclusive verdicts in a row, this one included. */
-    readonly inconclusiveStreak: number;
-}
-
-export interface HealthRound {
-    readonly index: number;
-    readonly at: string;
-    readonly elapsedMs: number;
-    readonly durationMs: number;
-    /** One per health URL. */
-    readonly results: readonly HealthResult[];
-    /** The worst of them. */
-    readonly color: HealthColor;
-    readonly consecutiveFailures: number;
-    readonly limit: number;
-}
-
-export type FailureCause = "verdict" | "health" | "inconclusive" | "unresolved";
-
-export interface AnalysisResult {
-    readonly outcome: "pass" | "fail" | "aborted";
-    /** One sentence for the log and the report. */
-    readonly reason: string;
-    /** For "fail": every rule that fired in the deciding round. */
-    readonly causes: readonly FailureCause[];
-    readonly service: string;
-    readonly candidateTrack: string;
-    readonly baselineLabel?: string;
-    readonly source?: string;
-    readonly healthUrls: readonly string[];
-    readonly thresholds: AnalysisConfig;
-    readonly bakeSeconds: number;
-    readonly windowSeconds: number;
-    readonly startedAt: string;
-    readonly finishedAt: string;
-    readonly durationMs: number;
-    /** Time spent past the bake waiting for the evidence to resolve (0 when the bake's end settled it). */
-    readonly extendedMs: number;
-    readonly measurements: readonly MeasurementRound[];
-    readonly health: readonly HealthRound[];
-    readonly lastVerdict?: Verdict;
-    readonly lastHealthColor?: HealthColor;
-}
-
-export type AnalysisEvent =
-    | {
-          readonly type: "started";
-          readonly at: string;
-          readonly service: string;
-          readonly candidateTrack: string;
-          readonly baselineLabel?: string;
-          readonly bakeSeconds: number;
-          readonly intervalSeconds: number;
-          readonly healthIntervalSeconds: number;
-      }
-    | { readonly type: "health"; readonly round: HealthRound }
-    | { readonly type: "measurement"; readonly round: MeasurementRound }
-    | { readonly type: "extended"; readonly reason: string; readonly until: string }
-    | { readonly type: "finished"; readonly result: AnalysisResult };
-
 export async function runAnalysis(options: AnalysisRunOptions): Promise<AnalysisResult> {
-    const parsed = RunSpecSchema.safeParse({
-        service: options.service,
-        candidateTrack: options.candidateTrack,
-        bakeSeconds: options.bakeSeconds,
-        windowSeconds: options.windowSeconds,
-        healthUrls: options.healthUrls ? [...options.healthUrls] : undefined,
-        baseline: options.baseline,
-    });
-    if (!parsed.success) {
-        throw new InvalidInputError("analysis run", problemsFromZod(parsed.error));
-    }
-    const spec = parsed.data;
-    const source = options.source;
-    const urls = spec.healthUrls;
-    if (!source && urls.length === 0) {
-        throw new InvalidInputError("analysis run", [{ path: "", message: "nothing to verify: give a metric source, health URLs, or both" }]);
-    }
-    if (spec.baseline && "track" in spec.baseline && spec.baseline.track === spec.candidateTrack) {
-        throw new InvalidInputError("analysis run", [
-            { path: "baseline.track", message: `the baseline is the candidate's own track ${spec.candidateTrack}: compare with the stable track` },
-        ]);
-    }
-
     const a = options.analysis;
+    const spec = parseRunSpec(options, a);
+    const { source, signal } = options;
+    const urls = spec.healthUrls;
     const clock = options.clock ?? systemClock;
     const sleep = options.sleep ?? systemSleep;
-    const check = options.checkHealth ?? defaultCheckHealth;
-    const signal = options.signal;
-    const windowSeconds = spec.windowSeconds ?? a.intervalSeconds;
-    const baselineLabel = spec.baseline ? ("track" in spec.baseline ? spec.baseline.track : spec.baseline.label) : undefined;
-
-    const intervalMs = a.intervalSeconds * 1000;
-    const healthMs = a.health.intervalSeconds * 1000;
     const t0 = clock.now();
-    const bakeEnd = t0 + spec.bakeSeconds * 1000;
-    const extensionMs = Math.max(source ? a.inconclusiveLimit * intervalMs : 0, urls.length ? a.health.consecutiveFailures * healthMs : 0);
-    const deadline = bakeEnd + extensionMs;
-    const iso = (t: number) => new Date(t).toISOString();
-
-    let nextMeasure = source ? t0 + Math.min(intervalMs, spec.bakeSeconds * 1000) : Infinity;
-    let nextHealth = urls.length ? t0 : Infinity;
-    /** The next run of a task; the last one before the bake's end is moved onto it. */
-    const advance = (prev: number, every: number) => {
-        const next = prev + every;
-        return prev < bakeEnd && next > bakeEnd ? bakeEnd : next;
-    };
-
+    const schedule = new AnalysisSchedule({ startMs: t0, bakeSeconds: spec.bakeSeconds, timing: a, measures: !!source, checksHealth: urls.length > 0 });
     const monitor = new HealthMonitor(a.health.consecutiveFailures);
+    const measureInputs = source && { ...spec, source, analysis: a, clock, signal };
+    const healthInputs = { urls, check: options.checkHealth ?? defaultCheckHealth, timeoutSeconds: a.health.timeoutSeconds, clock, signal };
+    const rules: DecisionRules = {
+        inconclusiveLimit: a.inconclusiveLimit,
+        candidateTrack: spec.candidateTrack,
+        measures: !!source,
+        checksHealth: urls.length > 0,
+        bakeSeconds: spec.bakeSeconds,
+        startMs: t0,
+        bakeEnd: schedule.bakeEnd,
+        deadline: schedule.deadline,
+    };
     const measurements: MeasurementRound[] = [];
     const health: HealthRound[] = [];
-    let streak = 0;
     let lastVerdict: Verdict | undefined;
     let extended = false;
 
@@ -227,7 +90,6 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             /* a broken live view must not change the outcome */
         }
     };
-
     const finish = (outcome: AnalysisResult["outcome"], reason: string, causes: FailureCause[] = []): AnalysisResult => {
         const end = clock.now();
         const result: AnalysisResult = {
@@ -236,16 +98,16 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             causes,
             service: spec.service,
             candidateTrack: spec.candidateTrack,
-            baselineLabel,
+            baselineLabel: spec.baselineLabel,
             source: source?.name,
             healthUrls: urls,
             thresholds: a,
             bakeSeconds: spec.bakeSeconds,
-            windowSeconds,
+            windowSeconds: spec.windowSeconds,
             startedAt: iso(t0),
             finishedAt: iso(end),
             durationMs: end - t0,
-            extendedMs: extended ? end - bakeEnd : 0,
+            extendedMs: extended ? end - schedule.bakeEnd : 0,
             measurements,
             health,
             lastVerdict,
@@ -256,73 +118,12 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
     };
     const aborted = () => finish("aborted", `aborted: ${messageOf(signal?.reason ?? "interrupted")}`);
 
-    async function measureRound(now: number): Promise<MeasurementRound> {
-        const started = clock.now();
-        const query = (track: string) => ({ service: spec.service, track, windowSeconds });
-        const base = spec.baseline;
-        const [cand, baseRes] = await Promise.allSettled([
-            source!.measure(query(spec.candidateTrack), signal),
-            base === undefined ? Promise.resolve(undefined) : "track" in base ? source!.measure(query(base.track), signal) : Promise.resolve(base.measurement),
-        ]);
-        const candidate = cand.status === "fulfilled" ? cand.value : undefined;
-        const candidateError = cand.status === "rejected" ? messageOf(cand.reason) : undefined;
-        const baseline = baseRes.status === "fulfilled" ? baseRes.value : undefined;
-        const baselineError = baseRes.status === "rejected" ? messageOf(baseRes.reason) : undefined;
-        // A failed candidate query leaves nothing to judge; a failed baseline query only takes the
-        // relative checks away (the judge skips them and says why).
-        const verdict = candidate
-            ? judge(candidate, baseline, a, { baseline: baselineLabel, baselineMissingReason: baselineError })
-            : inconclusiveVerdict(`no measurement of ${spec.candidateTrack}: ${candidateError}`, undefined, baseline);
-        streak = verdict.outcome === "inconclusive" ? streak + 1 : 0;
-        return {
-            index: measurements.length + 1,
-            at: iso(now),
-            elapsedMs: now - t0,
-            durationMs: clock.now() - started,
-            windowSeconds,
-            candidate,
-            candidateError,
-            baselineLabel,
-            baseline,
-            baselineError,
-            verdict,
-            inconclusiveStreak: streak,
-        };
-    }
-
-    async function healthRound(now: number): Promise<HealthRound> {
-        const started = clock.now();
-        const timeoutMs = a.health.timeoutSeconds * 1000;
-        const results = await Promise.all(
-            urls.map((url) =>
-                check(url, { timeoutMs, signal }).catch((err): HealthResult => {
-                    if (signal?.aborted) {
-                        throw err;
-                    }
-                    // checkHealth turns every bad answer into RED itself; this is a checker that threw.
-                    return { url, at: iso(clock.now()), color: "RED", latencyMs: 0, reason: `health check failed: ${messageOf(err)}` };
-                }),
-            ),
-        );
-        const state = monitor.record(results);
-        return {
-            index: health.length + 1,
-            at: iso(now),
-            elapsedMs: now - t0,
-            durationMs: clock.now() - started,
-            results,
-            color: worstHealth(results).color,
-            consecutiveFailures: state.consecutiveFailures,
-            limit: state.limit,
-        };
-    }
-
     emit({
         type: "started",
         at: iso(t0),
         service: spec.service,
         candidateTrack: spec.candidateTrack,
-        baselineLabel,
+        baselineLabel: spec.baselineLabel,
         bakeSeconds: spec.bakeSeconds,
         intervalSeconds: a.intervalSeconds,
         healthIntervalSeconds: a.health.intervalSeconds,
@@ -333,104 +134,53 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             return aborted();
         }
         const now = clock.now();
-        const due = Math.min(nextMeasure, nextHealth);
-        if (due > now) {
-            try {
-                await sleep(due - now, signal);
-            } catch (err) {
-                if (signal?.aborted) {
-                    return aborted();
-                }
-                throw err;
-            }
+        if (schedule.nextDue > now) {
+            await interruptible(sleep(schedule.nextDue - now, signal), signal);
             continue;
         }
 
-        const doMeasure = nextMeasure <= now;
-        const doHealth = nextHealth <= now;
-        let h: HealthRound | undefined;
-        let m: MeasurementRound | undefined;
-        try {
-            [h, m] = await Promise.all([doHealth ? healthRound(now) : undefined, doMeasure ? measureRound(now) : undefined]);
-        } catch (err) {
-            if (signal?.aborted) {
-                return aborted();
-            }
-            throw err;
-        }
+        const due = schedule.dueAt(now);
+        const slot = (index: number) => ({ now, index, startMs: t0 });
+        const streak = measurements.at(-1)?.inconclusiveStreak ?? 0;
+        const [h, m] =
+            (await interruptible(
+                Promise.all([
+                    due.health ? healthRound(healthInputs, monitor, slot(health.length + 1)) : undefined,
+                    due.measure && measureInputs ? measureRound(measureInputs, slot(measurements.length + 1), streak) : undefined,
+                ]),
+                signal,
+            )) ?? [];
         // Rounds cut short by an interruption are artifacts of it, not evidence: not recorded.
         if (signal?.aborted) {
             return aborted();
         }
-        if (doMeasure) {
-            nextMeasure = advance(nextMeasure, intervalMs);
-        }
-        if (doHealth) {
-            nextHealth = advance(nextHealth, healthMs);
-        }
-
-        const failures: string[] = [];
-        const causes: FailureCause[] = [];
+        schedule.ran(due);
         if (h) {
             health.push(h);
             emit({ type: "health", round: h });
-            if (monitor.state.failed) {
-                const worst = worstHealth(h.results);
-                causes.push("health");
-                failures.push(
-                    `health: ${h.consecutiveFailures} consecutive RED checks (limit ${h.limit}); last: ${worst.url}: ${worst.reason ?? "RED"}`,
-                );
-            }
         }
         if (m) {
             measurements.push(m);
             lastVerdict = m.verdict;
             emit({ type: "measurement", round: m });
-            if (m.verdict.outcome === "fail") {
-                causes.push("verdict");
-                failures.push(`${spec.candidateTrack} failed the analysis: ${m.verdict.summary}`);
-            } else if (m.inconclusiveStreak >= a.inconclusiveLimit) {
-                causes.push("inconclusive");
-                failures.push(`${m.inconclusiveStreak} inconclusive analyses in a row (limit ${a.inconclusiveLimit}); last: ${m.verdict.summary}`);
-            }
-        }
-        if (failures.length) {
-            return finish("fail", failures.join(" | "), causes);
         }
 
-        if (now >= bakeEnd) {
-            const verdictOk = !source || lastVerdict?.outcome === "pass";
-            const healthColor = monitor.state.color;
-            const healthOk = urls.length === 0 || (healthColor !== undefined && healthColor !== "RED");
-            if (verdictOk && healthOk) {
-                const parts = [`passed after ${seconds(now - t0)}`];
-                if (lastVerdict) {
-                    parts.push(`last verdict: ${lastVerdict.summary}`);
-                }
-                if (urls.length) {
-                    parts.push(`health ${healthColor} (${health.length} rounds)`);
-                }
-                return finish("pass", parts.join("; "));
-            }
-            const waitingFor = [
-                ...(verdictOk ? [] : [`the last verdict is ${lastVerdict?.outcome ?? "missing"}${lastVerdict ? ` (${lastVerdict.summary})` : ""}`]),
-                ...(healthOk ? [] : [`health is ${healthColor ?? "unchecked"}`]),
-            ].join(" and ");
-            if (clock.now() >= deadline) {
-                return finish(
-                    "fail",
-                    `the bake ended after ${seconds(spec.bakeSeconds * 1000)} and ${seconds(clock.now() - bakeEnd)} more did not resolve it: ${waitingFor}`,
-                    ["unresolved"],
-                );
-            }
-            if (!extended) {
-                extended = true;
-                emit({
-                    type: "extended",
-                    reason: `bake over but ${waitingFor}: measuring on, for at most ${seconds(extensionMs)}`,
-                    until: iso(deadline),
-                });
-            }
+        const found = { health: h, measurement: m, healthState: monitor.state, lastVerdict, healthRounds: health.length };
+        const decision = decide(rules, { ...found, now, checkedAt: clock.now() });
+        if (decision.kind === "fail") {
+            return finish("fail", decision.reason, decision.causes);
+        }
+        if (decision.kind === "pass") {
+            return finish("pass", decision.reason);
+        }
+        // Said once: the run goes on measuring on the same schedule until the deadline.
+        if (decision.kind === "extend" && !extended) {
+            extended = true;
+            emit({
+                type: "extended",
+                reason: `bake over but ${decision.waitingFor}: measuring on, for at most ${seconds(schedule.extensionMs)}`,
+                until: iso(schedule.deadline),
+            });
         }
     }
 }

@@ -1,5 +1,6 @@
 // Verification for the release engine: health checks, metric sources, the judge, one step's analysis run.
-export { runAnalysis, systemClock, systemSleep } from "./analysis-run";
+export { runAnalysis } from "./analysis-run";
+export { systemClock, systemSleep } from "./analysis-types";
 export type {
     AnalysisEvent,
     AnalysisResult,
@@ -10,7 +11,7 @@ export type {
     HealthRound,
     MeasurementRound,
     Sleep,
-} from "./analysis-run";
+} from "./analysis-types";
 export { count, ms, percent, points } from "./format";
 export { HealthCheckSchema, HealthChecksSchema, checkHealth, classifyHealth, healthProblems } from "./health-check";
 export type { CheckHealthOptions, HealthCheck, HealthClassification, HealthColor, HealthResult, HealthStatus } from "./health-check";
