@@ -9,20 +9,6 @@ import { checkHealth as defaultCheckHealth } from "./health-check";
 import { HealthMonitor } from "./health-monitor";
 import type { Verdict } from "./judge";
 
-// The types live in analysis-types.ts; re-exported so importers of this module keep working.
-export type {
-    AnalysisEvent,
-    AnalysisResult,
-    AnalysisRunOptions,
-    BaselineSpec,
-    Clock,
-    FailureCause,
-    HealthRound,
-    MeasurementRound,
-    Sleep,
-} from "./analysis-types";
-export { systemClock, systemSleep } from "./analysis-types";
-
 /** Awaits `work`; a rejection the interruption caused resolves to undefined (the caller checks the signal), any other is thrown. */
 async function interruptible<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
     try {

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { AnalysisInput, AnalysisSchema } from "../../../components/release/analysis";
 import { InvalidInputError } from "../../../components/release/errors";
-import { AnalysisEvent, AnalysisRunOptions, runAnalysis } from "../../../stacks/automation/verify/analysis-run";
+import { runAnalysis } from "../../../stacks/automation/verify/analysis-run";
+import { AnalysisEvent, AnalysisRunOptions } from "../../../stacks/automation/verify/analysis-types";
 import { Measurement, MetricSourceError } from "../../../stacks/automation/verify/metric-source";
 import { FakeClock, HEALTHY, ScriptedSource, scriptedHealth } from "./fakes";
 

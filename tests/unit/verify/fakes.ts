@@ -1,4 +1,4 @@
-import type { Clock, Sleep } from "../../../stacks/automation/verify/analysis-run";
+import type { Clock, Sleep } from "../../../stacks/automation/verify/analysis-types";
 import type { HealthColor, HealthResult } from "../../../stacks/automation/verify/health-check";
 import type { Measurement, MetricQuery, MetricSource } from "../../../stacks/automation/verify/metric-source";
 
