@@ -5,6 +5,7 @@ import type { HealthResult } from "./health-check";
 import { HealthMonitor, worstHealth } from "./health-monitor";
 import { inconclusiveVerdict, judge } from "./judge";
 import type { MetricSource } from "./metric-source";
+import { HealthProbe } from "./health-probe";
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -66,15 +67,14 @@ export async function measureRound(inputs: MeasureInputs, slot: RoundSlot, previ
 }
 
 export interface HealthInputs {
-    readonly urls: readonly string[];
-    readonly check: (url: string, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<HealthResult>;
+    readonly probes: readonly HealthProbe[];
     readonly timeoutSeconds: number;
     readonly clock: Clock;
     readonly signal?: AbortSignal;
 }
 
 /**
- * One health round: every URL checked at once, the round recorded in `monitor` (which counts the
+ * One health round: every probe checked at once, the round recorded in `monitor` (which counts the
  * RED rounds in a row). An interruption rejects; any other checker error is a RED result.
  */
 export async function healthRound(inputs: HealthInputs, monitor: HealthMonitor, slot: RoundSlot): Promise<HealthRound> {
@@ -82,13 +82,13 @@ export async function healthRound(inputs: HealthInputs, monitor: HealthMonitor, 
     const started = clock.now();
     const timeoutMs = inputs.timeoutSeconds * 1000;
     const results = await Promise.all(
-        inputs.urls.map((url) =>
-            inputs.check(url, { timeoutMs, signal }).catch((err): HealthResult => {
+        inputs.probes.map((probe) =>
+            probe.check({ timeoutMs, signal }).catch((err): HealthResult => {
                 if (signal?.aborted) {
                     throw err;
                 }
                 // checkHealth turns every bad answer into RED itself; this is a checker that threw.
-                return { url, at: iso(clock.now()), color: "RED", latencyMs: 0, reason: `health check failed: ${messageOf(err)}` };
+                return { url: probe.target, at: iso(clock.now()), color: "RED", latencyMs: 0, reason: `health check failed: ${messageOf(err)}` };
             }),
         ),
     );

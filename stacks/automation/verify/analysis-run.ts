@@ -6,6 +6,7 @@ import type { AnalysisEvent, AnalysisResult, AnalysisRunOptions, FailureCause, H
 import { systemClock, systemSleep } from "./analysis-types";
 import { messageOf, seconds } from "./format";
 import { checkHealth as defaultCheckHealth } from "./health-check";
+import { httpHealthProbe } from "./health-probe";
 import { HealthMonitor } from "./health-monitor";
 import type { Verdict } from "./judge";
 
@@ -50,15 +51,17 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
     const clock = options.clock ?? systemClock;
     const sleep = options.sleep ?? systemSleep;
     const t0 = clock.now();
-    const schedule = new AnalysisSchedule({ startMs: t0, bakeSeconds: spec.bakeSeconds, timing: a, measures: !!source, checksHealth: urls.length > 0 });
+    const check = options.checkHealth ?? defaultCheckHealth;
+    const probes = [...urls.map((url) => httpHealthProbe(url, check)), ...(options.healthProbes ?? [])];
+    const schedule = new AnalysisSchedule({ startMs: t0, bakeSeconds: spec.bakeSeconds, timing: a, measures: !!source, checksHealth: probes.length > 0 });
     const monitor = new HealthMonitor(a.health.consecutiveFailures);
     const measureInputs = source && { ...spec, source, analysis: a, clock, signal };
-    const healthInputs = { urls, check: options.checkHealth ?? defaultCheckHealth, timeoutSeconds: a.health.timeoutSeconds, clock, signal };
+    const healthInputs = { probes, timeoutSeconds: a.health.timeoutSeconds, clock, signal };
     const rules: DecisionRules = {
         inconclusiveLimit: a.inconclusiveLimit,
         candidateTrack: spec.candidateTrack,
         measures: !!source,
-        checksHealth: urls.length > 0,
+        checksHealth: probes.length > 0,
         bakeSeconds: spec.bakeSeconds,
         startMs: t0,
         bakeEnd: schedule.bakeEnd,
@@ -86,7 +89,7 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             candidateTrack: spec.candidateTrack,
             baselineLabel: spec.baselineLabel,
             source: source?.name,
-            healthUrls: urls,
+            healthUrls: probes.map((p) => p.target),
             thresholds: a,
             bakeSeconds: spec.bakeSeconds,
             windowSeconds: spec.windowSeconds,

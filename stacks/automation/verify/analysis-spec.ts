@@ -48,7 +48,7 @@ export function parseRunSpec(options: AnalysisRunOptions, analysis: AnalysisConf
         throw new InvalidInputError("analysis run", problemsFromZod(parsed.error));
     }
     const spec = parsed.data;
-    if (!options.source && spec.healthUrls.length === 0) {
+    if (!options.source && spec.healthUrls.length === 0 && !options.healthProbes?.length) {
         throw new InvalidInputError("analysis run", [{ path: "", message: "nothing to verify: give a metric source, health URLs, or both" }]);
     }
     if (spec.baseline && "track" in spec.baseline && spec.baseline.track === spec.candidateTrack) {

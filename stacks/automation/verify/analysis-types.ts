@@ -5,6 +5,7 @@ import type { AnalysisConfig } from "../../../components/release/analysis";
 import type { HealthColor, HealthResult } from "./health-check";
 import type { Verdict } from "./judge";
 import type { Measurement, MetricSource } from "./metric-source";
+import type { HealthProbe } from "./health-probe";
 
 export interface Clock {
     /** Milliseconds since the epoch. */
@@ -38,6 +39,8 @@ export interface AnalysisRunOptions {
     readonly source?: MetricSource;
     /** The candidate's health endpoint(s), e.g. http://10.0.0.5:8080/health. */
     readonly healthUrls?: readonly string[];
+    /** Health signals that are not URLs (a Kubernetes track's pod readiness), checked beside them. */
+    readonly healthProbes?: readonly HealthProbe[];
     /** The window each measurement covers; defaults to `analysis.intervalSeconds`. */
     readonly windowSeconds?: number;
     /** Interruption: the run stops promptly (in-flight requests are aborted) and returns "aborted". */

@@ -16,6 +16,8 @@ export { count, ms, percent, points } from "./format";
 export { HealthCheckSchema, HealthChecksSchema, checkHealth, classifyHealth, healthProblems } from "./health-check";
 export type { CheckHealthOptions, HealthCheck, HealthClassification, HealthColor, HealthResult, HealthStatus } from "./health-check";
 export { HealthMonitor, worstHealth } from "./health-monitor";
+export { httpHealthProbe } from "./health-probe";
+export type { HealthProbe } from "./health-probe";
 export type { HealthMonitorState } from "./health-monitor";
 export { HttpJsonAnswerSchema, HttpJsonSource, HttpJsonSourceSchema } from "./http-json-source";
 export type { HttpJsonSourceConfig, HttpJsonSourceInput } from "./http-json-source";
