@@ -15,3 +15,4 @@ export * from "./router-descriptor";
 export * from "./service-spec";
 export * from "./sizing";
 export * from "./steps";
+export * from "./traffic-plan";
