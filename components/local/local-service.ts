@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { ReleaseState, Strategy, liveArtifact, planTraffic } from "../release";
-import type { TrackStatus, Tracks } from "../contract";
+import { ReleaseState, liveArtifact, planTraffic } from "../release";
+import type { TrackStatus } from "../contract";
 import { ShipgateServiceBase } from "../service-base";
 import { LocalServiceArgs, ResolvedLocalArgs, resolveLocalArgs } from "./local-service-args";
 import { HaproxyRoute } from "./resources/haproxy-route";
@@ -15,7 +15,7 @@ import { haproxyPaths } from "./runtime/haproxy-control";
  * color, a route in the stack's HAProxy weighted as the release state says, and Prometheus
  * scrape targets. The strategy components below differ only in their type token.
  */
-export abstract class LocalService<S extends ReleaseState> extends ShipgateServiceBase<Strategy, Tracks> {
+export abstract class LocalService<S extends ReleaseState> extends ShipgateServiceBase {
     /** Where Prometheus for this service's stack answers (analysis reads it). */
     public readonly prometheusUrl: pulumi.Output<string>;
 
