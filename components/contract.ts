@@ -1,6 +1,7 @@
 // The contract every platform's service component fulfils (Kubernetes, AWS, Azure, local). No platform code here.
 import * as pulumi from "@pulumi/pulumi";
 import { Strategy } from "./release/release-state";
+import type { RouterDescriptorInput } from "./release/router-descriptor";
 
 /** What one track (canary `stable`/`canary`, rolling `current`) or color (`blue`/`green`) runs and serves. */
 export interface TrackStatus {
@@ -34,25 +35,8 @@ export interface ShipgateService extends pulumi.ComponentResource {
      */
     readonly previewEndpoint: pulumi.Output<string | undefined>;
     /**
-     * The weights the platform's router reports after the update, read back from it (as Argo
-     * Rollouts' VerifyWeight), where the platform can tell; the release engine compares them
-     * with the step's traffic split.
+     * What routes this service's traffic and how to reach it: the release engine reads the live
+     * weights back (and sets them in an emergency) through this alone (components/release/router-descriptor.ts).
      */
-    readonly routerWeights?: pulumi.Output<Record<string, number> | undefined>;
-    /**
-     * Where the platform switches blue-green traffic with an action rather than a resource (an
-     * App Service slot swap): the release engine performs it right before the `up` that declares
-     * the switched state, and again when a rollback switches back.
-     */
-    readonly switchAction?: pulumi.Output<SwitchAction | undefined>;
-}
-
-/** A traffic switch the release engine performs through the cloud's API. */
-export interface SwitchAction {
-    readonly kind: "azureSlotSwap";
-    readonly resourceGroup: string;
-    readonly app: string;
-    readonly slot: string;
-    /** ARM_SUBSCRIPTION_ID (or AZURE_SUBSCRIPTION_ID) of the engine's environment when absent. */
-    readonly subscriptionId?: string;
+    readonly router: pulumi.Output<RouterDescriptorInput>;
 }

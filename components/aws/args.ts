@@ -5,13 +5,12 @@ import { InputProblem, InvalidInputError, problemsFromZod } from "../release/err
 import { ReleaseState, ReleaseStateInput } from "../release/release-state";
 import { ServiceSpec, ServiceSpecInput, ServiceSpecSchema } from "../release/service-spec";
 import { environmentProblems } from "../release/spec-problems";
+import { DEFAULT_CANARY_HEADER } from "../release/traffic-plan";
 import { cpuCores, fargateSize, memoryMiB } from "./fargate";
 
 /** A service spec whose release is of one strategy. */
 export type ServiceInputOf<R extends ReleaseStateInput> = Omit<ServiceSpecInput, "release"> & { readonly release: R };
 
-/** The header that sends a request to the candidate (canary track or idle color), as on the other platforms. */
-export const DEFAULT_CANARY_HEADER = { name: "X-Canary", value: "always" } as const;
 
 /**
  * A service name becomes the prefix of target group names: AWS allows 32 characters and Pulumi
@@ -39,12 +38,15 @@ const HeaderSchema = z
     })
     .strict();
 
+/** The region the service runs in: it names the log stream region and the router descriptor's. */
+export const RegionSchema = z
+    .string({ error: 'region is missing: set the AWS region the service runs in, e.g. "eu-west-1"' })
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'region must be an AWS region such as "eu-west-1"' });
+
 /** The plain (non-Input) settings of an ECS service, validated with their defaults. */
 export const EcsSettingsSchema = z
     .object({
-        region: z
-            .string({ error: 'region is missing: set the AWS region the service runs in, e.g. "eu-west-1" (it names the log stream region)' })
-            .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'region must be an AWS region such as "eu-west-1"' }),
+        region: RegionSchema,
         namePrefix: z
             .string()
             .regex(/^[A-Za-z0-9_-]*$/, { error: 'namePrefix is letters, digits, "-" and "_", e.g. "shop-production-"' })

@@ -3,10 +3,12 @@ import * as iam from "@pulumi/aws/iam";
 import * as elb from "@pulumi/aws/lb";
 import type * as inputs from "@pulumi/aws/types/input";
 import * as pulumi from "@pulumi/pulumi";
-import { ShipgateService, Tracks } from "../contract";
+import { Tracks } from "../contract";
 import { Artifact, imageRef } from "../release/artifact";
 import { Color } from "../release/blue-green";
-import { ReleaseState, Strategy } from "../release/release-state";
+import { ReleaseState } from "../release/release-state";
+import type { RouterDescriptorInput } from "../release/router-descriptor";
+import { ShipgateServiceBase } from "../service-base";
 import { EcsNativeServiceArgs, ResolvedEcsArgs, resolveEcsArgs } from "./args";
 import { createTargetGroupAlarms } from "./alarms";
 import { createLogGroup, createTaskDefinition, rollingPercents, serviceBase } from "./ecs-task";
@@ -77,14 +79,12 @@ export function nativeDeployment(state: ReleaseState, canaryStrategy: "CANARY" |
  * `actions` are in `ignoreChanges`, so Pulumi does not fight ECS), and the target groups' alarms
  * wired as the deployment's rollback alarms. shipgate still declares, gates and verifies; ECS
  * moves the traffic and rolls back on an alarm by itself.
+ * `previewEndpoint` is the test listener (ECS routes it to the new revision while a blue-green
+ * deployment runs); the router descriptor names the production rule ECS rewrites and ECS's two
+ * target groups by their own names (`blue` starts as production): ECS, not the release state,
+ * decides which one serves, so the engine only reads them back (`owner: "ecs"`).
  */
-export class EcsNativeService extends pulumi.ComponentResource implements ShipgateService {
-    public readonly strategy: pulumi.Output<Strategy>;
-    public readonly tracks: pulumi.Output<Tracks>;
-    public readonly endpoint: pulumi.Output<string>;
-    public readonly version: pulumi.Output<string>;
-    /** The test listener: ECS routes it to the new revision while a blue-green deployment runs. */
-    public readonly previewEndpoint: pulumi.Output<string | undefined>;
+export class EcsNativeService extends ShipgateServiceBase {
     /** The ECS strategy the service deploys with. */
     public readonly deploymentStrategy: pulumi.Output<string>;
     public readonly activeColor: pulumi.Output<Color | undefined>;
@@ -211,26 +211,34 @@ export class EcsNativeService extends pulumi.ComponentResource implements Shipga
         );
 
         const host = lb.hostname ?? alb.dnsName;
-        this.strategy = pulumi.output(release.strategy);
-        this.version = pulumi.output(deployment.artifact.version);
-        this.endpoint = listenerUrl(lb.protocol, host, lb.port);
-        this.previewEndpoint = release.strategy === "blueGreen" ? listenerUrl(lb.protocol, host, lb.testPort) : pulumi.output(undefined);
+        const endpoint = listenerUrl(lb.protocol, host, lb.port);
         this.deploymentStrategy = pulumi.output(String(deployment.deploymentConfiguration.strategy));
         this.activeColor = pulumi.output(release.strategy === "blueGreen" ? release.active : undefined);
         this.loadBalancerDnsName = alb.dnsName;
         this.alarmNames = pulumi.all(alarmNames);
-        this.tracks = nativeTrackStatuses(resolved, deployment.artifact, this.endpoint, alb, primary);
-        this.registerOutputs({
-            strategy: this.strategy,
-            tracks: this.tracks,
-            endpoint: this.endpoint,
-            version: this.version,
-            previewEndpoint: this.previewEndpoint,
-            deploymentStrategy: this.deploymentStrategy,
-            activeColor: this.activeColor,
-            loadBalancerDnsName: this.loadBalancerDnsName,
-            alarmNames: this.alarmNames,
-        });
+        this.publish(
+            {
+                strategy: pulumi.output(release.strategy),
+                version: pulumi.output(deployment.artifact.version),
+                endpoint,
+                previewEndpoint: release.strategy === "blueGreen" ? listenerUrl(lb.protocol, host, lb.testPort) : pulumi.output(undefined),
+                tracks: nativeTrackStatuses(resolved, deployment.artifact, endpoint, alb, primary),
+                router: pulumi.all([production.arn, productionRule.arn, primary.arn, alternate.arn]).apply(([listenerArn, ruleArn, blue, green]): RouterDescriptorInput => ({
+                    kind: "alb",
+                    region: resolved.settings.region,
+                    listenerArn,
+                    ruleArn,
+                    targetGroups: { blue, green },
+                    owner: "ecs",
+                })),
+            },
+            {
+                deploymentStrategy: this.deploymentStrategy,
+                activeColor: this.activeColor,
+                loadBalancerDnsName: this.loadBalancerDnsName,
+                alarmNames: this.alarmNames,
+            },
+        );
     }
 }
 

@@ -1,11 +1,13 @@
 import * as ecs from "@pulumi/aws/ecs";
 import * as elb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
-import { ShipgateService, Tracks } from "../contract";
+import { Tracks } from "../contract";
 import { Color } from "../release/blue-green";
 import { imageRef } from "../release/artifact";
-import { ReleaseState, Strategy, liveArtifact } from "../release/release-state";
+import { ReleaseState, liveArtifact } from "../release/release-state";
+import type { RouterDescriptorInput } from "../release/router-descriptor";
 import { PlannedTrack, planTraffic } from "../release/traffic-plan";
+import { ShipgateServiceBase } from "../service-base";
 import { EcsServiceArgs, ResolvedEcsArgs, resolveEcsArgs } from "./args";
 import { TargetGroupAlarms, createTargetGroupAlarms } from "./alarms";
 import { createLogGroup, createTaskDefinition, rollingPercents, serviceBase } from "./ecs-task";
@@ -39,15 +41,11 @@ export interface EcsTrack {
  * Traffic moves only once the tasks it moves to are steady: the listeners depend on the ECS
  * services, which wait for a steady state; the test listener (which keeps every target group
  * attached to the ALB, as ECS requires) comes first.
+ * `endpoint` is the production listener (`https://<hostname or ALB DNS name>`), `previewEndpoint`
+ * the test listener while a candidate runs (canary with tasks, idle color with preview on); the
+ * router descriptor names the production listener, whose default action splits the traffic.
  */
-export class EcsService extends pulumi.ComponentResource implements ShipgateService {
-    public readonly strategy: pulumi.Output<Strategy>;
-    public readonly tracks: pulumi.Output<Tracks>;
-    /** The production listener: `https://<hostname or ALB DNS name>`. */
-    public readonly endpoint: pulumi.Output<string>;
-    public readonly version: pulumi.Output<string>;
-    /** The test listener while a candidate runs (canary with tasks, idle color with preview on). */
-    public readonly previewEndpoint: pulumi.Output<string | undefined>;
+export class EcsService extends ShipgateServiceBase {
     /** The candidate's share of traffic in percent (0 for blue-green and rolling). */
     public readonly weight: pulumi.Output<number>;
     /** The active color of a blue-green release. */
@@ -147,6 +145,7 @@ export class EcsService extends pulumi.ComponentResource implements ShipgateServ
         if (lb.protocol === "HTTPS" && lb.redirectHttp) {
             createHttpRedirect(`${name}-http`, lb, alb.arn, baseTags, parent);
         }
+        // The header reaches the candidate only while it has tasks to answer.
         if (plan.preview) {
             const header = resolved.settings.canaryHeader;
             new elb.ListenerRule(
@@ -165,26 +164,23 @@ export class EcsService extends pulumi.ComponentResource implements ShipgateServ
         const host = lb.hostname ?? alb.dnsName;
         const endpoint = listenerUrl(lb.protocol, host, lb.port);
         const testEndpoint = listenerUrl(lb.protocol, host, lb.testPort);
-        this.strategy = pulumi.output(release.strategy);
-        this.version = pulumi.output(liveArtifact(release).version);
-        this.endpoint = endpoint;
-        this.previewEndpoint = plan.preview ? testEndpoint : pulumi.output(undefined);
-        this.weight = pulumi.output(release.strategy === "canary" ? (plan.tracks.find((t) => t.name === "canary")?.weight ?? 0) : 0);
+        this.weight = pulumi.output(release.strategy === "canary" ? (plan.candidate?.weight ?? 0) : 0);
         this.activeColor = pulumi.output(release.strategy === "blueGreen" ? release.active : undefined);
         this.loadBalancerDnsName = alb.dnsName;
         this.alarmNames = pulumi.all(tracks.flatMap((t) => [t.alarms.errorRate.name, t.alarms.latency.name]));
-        this.tracks = ecsTrackStatuses(resolved, tracks, alb, endpoint, testEndpoint, plan.preview?.name);
-        this.registerOutputs({
-            strategy: this.strategy,
-            tracks: this.tracks,
-            endpoint: this.endpoint,
-            version: this.version,
-            previewEndpoint: this.previewEndpoint,
-            weight: this.weight,
-            activeColor: this.activeColor,
-            loadBalancerDnsName: this.loadBalancerDnsName,
-            alarmNames: this.alarmNames,
-        });
+        this.publish(
+            {
+                strategy: pulumi.output(release.strategy),
+                version: pulumi.output(liveArtifact(release).version),
+                endpoint,
+                previewEndpoint: plan.preview ? testEndpoint : pulumi.output(undefined),
+                tracks: ecsTrackStatuses(resolved, tracks, alb, endpoint, testEndpoint, plan.preview?.name),
+                router: pulumi
+                    .all([production.arn, pulumi.all(Object.fromEntries(tracks.map((t) => [t.plan.name, t.targetGroup.arn])))])
+                    .apply(([listenerArn, targetGroups]): RouterDescriptorInput => ({ kind: "alb", region: resolved.settings.region, listenerArn, targetGroups })),
+            },
+            { weight: this.weight, activeColor: this.activeColor, loadBalancerDnsName: this.loadBalancerDnsName, alarmNames: this.alarmNames },
+        );
     }
 }
 

@@ -2,14 +2,16 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as lambda from "@pulumi/aws/lambda";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ShipgateService, Tracks } from "../contract";
+import { Tracks } from "../contract";
 import { Artifact, imageRef } from "../release/artifact";
 import { Color } from "../release/blue-green";
 import { InputProblem, InvalidInputError, problemsFromZod } from "../release/errors";
-import { ReleaseState, ReleaseStateInput, Strategy, liveArtifact } from "../release/release-state";
+import { ReleaseState, ReleaseStateInput, liveArtifact } from "../release/release-state";
+import type { RouterDescriptorInput } from "../release/router-descriptor";
 import { ServiceSpec } from "../release/service-spec";
 import { PlannedTrack, TrafficPlan, planTraffic } from "../release/traffic-plan";
-import { AlarmArgs, MAX_LAMBDA_NAME_LENGTH, ServiceInputOf, serviceProblems } from "./args";
+import { ShipgateServiceBase } from "../service-base";
+import { AlarmArgs, MAX_LAMBDA_NAME_LENGTH, RegionSchema, ServiceInputOf, serviceProblems } from "./args";
 import { memoryMiB } from "./fargate";
 import { CodeEntry, LambdaCodeLedger, LambdaVersionLedger } from "./lambda-ledger";
 import { AwsTrackStatus } from "./metrics";
@@ -22,6 +24,7 @@ export const PREVIEW_ALIAS = "preview";
 
 export const LambdaSettingsSchema = z
     .object({
+        region: RegionSchema,
         memoryMb: z.number().int().min(128, { error: "memoryMb is 128-10240" }).max(10240, { error: "memoryMb is 128-10240" }).optional(),
         timeoutSeconds: z.number().int().min(1, { error: "timeoutSeconds is 1-900" }).max(900, { error: "timeoutSeconds is 1-900" }).default(30),
         architecture: z.enum(["x86_64", "arm64"], { error: 'architecture is "x86_64" or "arm64"' }).default("x86_64"),
@@ -46,6 +49,8 @@ export type LambdaSettings = z.output<typeof LambdaSettingsSchema>;
 export interface LambdaServiceArgs<R extends ReleaseStateInput = ReleaseStateInput> {
     /** `image` is an ECR repository holding container images for Lambda (e.g. with the Lambda Web Adapter). */
     readonly service: ServiceInputOf<R>;
+    /** The region the function runs in (the stack's provider's), for the router descriptor. */
+    readonly region: string;
     /** The function's execution role. */
     readonly roleArn: pulumi.Input<string>;
     /** Default: the service's memory limit (at least 128 MB). */
@@ -74,6 +79,7 @@ export function resolveLambdaArgs(name: string, args: LambdaServiceArgs): Resolv
     const links = args?.links ?? {};
     const { problems, service } = serviceProblems("LambdaService", name, MAX_LAMBDA_NAME_LENGTH, args?.service, undefined, links, "createAwsService");
     const settings = LambdaSettingsSchema.safeParse({
+        region: args?.region,
         memoryMb: args?.memoryMb,
         timeoutSeconds: args?.timeoutSeconds,
         architecture: args?.architecture,
@@ -158,15 +164,11 @@ export function aliasRouting(plan: TrafficPlan, versions: Readonly<Record<string
  *   `routingConfig.additionalVersionWeights` as a fraction (25% → 0.25);
  * - `${name}-preview`: alias `preview` on the candidate alone while there is one;
  * - function URLs on both aliases (HTTPS endpoints), and alarms on the live alias.
- * Blue-green is the same alias moved 100/0; rolling moves it at once.
+ * Blue-green is the same alias moved 100/0; rolling moves it at once. `endpoint` is the live
+ * alias' function URL (or its ARN with functionUrl: false); the router descriptor names the live
+ * alias and each track's published version.
  */
-export class LambdaService extends pulumi.ComponentResource implements ShipgateService {
-    public readonly strategy: pulumi.Output<Strategy>;
-    public readonly tracks: pulumi.Output<Tracks>;
-    /** The live alias' function URL (or its ARN with functionUrl: false). */
-    public readonly endpoint: pulumi.Output<string>;
-    public readonly version: pulumi.Output<string>;
-    public readonly previewEndpoint: pulumi.Output<string | undefined>;
+export class LambdaService extends ShipgateServiceBase {
     /** The candidate's share in percent. */
     public readonly weight: pulumi.Output<number>;
     public readonly activeColor: pulumi.Output<Color | undefined>;
@@ -254,40 +256,37 @@ export class LambdaService extends pulumi.ComponentResource implements ShipgateS
         const previewEndpoint = preview ? this.aliasEndpoint(`${name}-preview`, fn, preview, PREVIEW_ALIAS, settings) : undefined;
         this.createAlarms(name, fn, resolved, tags, live);
 
-        this.strategy = pulumi.output(release.strategy);
-        this.version = pulumi.output(liveArtifact(release).version);
-        this.endpoint = liveEndpoint;
-        this.previewEndpoint = previewEndpoint ?? pulumi.output(undefined);
-        this.weight = pulumi.output(plan.tracks.find((t) => t.role === "candidate")?.weight ?? 0);
+        this.weight = pulumi.output(plan.candidate?.weight ?? 0);
         this.activeColor = pulumi.output(release.strategy === "blueGreen" ? release.active : undefined);
         this.functionName = fn.name;
         this.versions = trackVersions;
-        this.tracks = pulumi.all([trackVersions, fn.name, fn.arn, liveEndpoint, previewEndpoint ?? pulumi.output(undefined)]).apply(([versions, fnName, fnArn, liveUrl, previewUrl]) => {
-            const out: Record<string, AwsTrackStatus> = {};
-            for (const t of plan.tracks) {
-                out[t.name] = {
-                    version: t.artifact.version,
-                    image: imageRef(service.image, t.artifact),
-                    // Lambda runs per request: there are no replicas to report.
-                    replicas: 0,
-                    weight: t.weight,
-                    endpoint: trackEndpoint(t, plan, liveUrl, previewUrl, `${fnArn}:${versions[t.name]}`),
-                    cloudwatch: { kind: "lambda", functionName: fnName, alias: LIVE_ALIAS, version: versions[t.name] },
-                };
-            }
-            return out as Tracks;
-        });
-        this.registerOutputs({
-            strategy: this.strategy,
-            tracks: this.tracks,
-            endpoint: this.endpoint,
-            version: this.version,
-            previewEndpoint: this.previewEndpoint,
-            weight: this.weight,
-            activeColor: this.activeColor,
-            functionName: this.functionName,
-            versions: this.versions,
-        });
+        this.publish(
+            {
+                strategy: pulumi.output(release.strategy),
+                version: pulumi.output(liveArtifact(release).version),
+                endpoint: liveEndpoint,
+                previewEndpoint: previewEndpoint ?? pulumi.output(undefined),
+                tracks: pulumi.all([trackVersions, fn.name, fn.arn, liveEndpoint, previewEndpoint ?? pulumi.output(undefined)]).apply(([versions, fnName, fnArn, liveUrl, previewUrl]) => {
+                    const out: Record<string, AwsTrackStatus> = {};
+                    for (const t of plan.tracks) {
+                        out[t.name] = {
+                            version: t.artifact.version,
+                            image: imageRef(service.image, t.artifact),
+                            // Lambda runs per request: there are no replicas to report.
+                            replicas: 0,
+                            weight: t.weight,
+                            endpoint: trackEndpoint(t, plan, liveUrl, previewUrl, `${fnArn}:${versions[t.name]}`),
+                            cloudwatch: { kind: "lambda", functionName: fnName, alias: LIVE_ALIAS, version: versions[t.name] },
+                        };
+                    }
+                    return out as Tracks;
+                }),
+                router: pulumi
+                    .all([fn.name, live.name, trackVersions])
+                    .apply(([functionName, alias, versions]): RouterDescriptorInput => ({ kind: "lambdaAlias", region: settings.region, functionName, alias, versions })),
+            },
+            { weight: this.weight, activeColor: this.activeColor, functionName: this.functionName, versions: this.versions },
+        );
     }
 
     /** A function URL on the alias (with the permissions an unauthenticated URL needs), else the alias ARN. */

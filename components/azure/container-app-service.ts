@@ -1,11 +1,13 @@
 import * as app from "@pulumi/azure-native/app";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
-import { ShipgateService, Tracks } from "../contract";
+import { Tracks } from "../contract";
 import { Artifact, imageRef } from "../release/artifact";
 import { Color } from "../release/blue-green";
 import { ReleaseState, Strategy, liveArtifact } from "../release/release-state";
+import type { RouterDescriptorInput } from "../release/router-descriptor";
 import { PlannedTrack, TrafficPlan, planTraffic } from "../release/traffic-plan";
+import { ShipgateServiceBase } from "../service-base";
 import { ContainerAppServiceArgs, resolveContainerAppArgs } from "./args";
 import { containerAppSecretName, containerAppSize, healthProbes, keyVaultSecretUrl } from "./container";
 import { AzureTrackStatus } from "./metrics";
@@ -68,15 +70,10 @@ export function labelUrl(appName: string, fqdn: string, label: string): string {
  *   the blue color alone (the blue/green preview URLs; `stable`/`canary` for a canary);
  * - startup, readiness and liveness probes on the health path; Key Vault references for
  *   `secretEnv`, read with a user-assigned identity.
+ * `endpoint` is `https://<app FQDN>` (the weighted entry point), `previewEndpoint` the candidate's
+ * label URL while there is one to preview; the router descriptor names each track's revision.
  */
-export class ContainerAppService extends pulumi.ComponentResource implements ShipgateService {
-    public readonly strategy: pulumi.Output<Strategy>;
-    public readonly tracks: pulumi.Output<Tracks>;
-    /** `https://<app FQDN>`: the weighted entry point. */
-    public readonly endpoint: pulumi.Output<string>;
-    public readonly version: pulumi.Output<string>;
-    /** The candidate's label URL while there is one to preview. */
-    public readonly previewEndpoint: pulumi.Output<string | undefined>;
+export class ContainerAppService extends ShipgateServiceBase {
     public readonly weight: pulumi.Output<number>;
     public readonly activeColor: pulumi.Output<Color | undefined>;
     /** Each track's revision, by track name. */
@@ -171,39 +168,42 @@ export class ContainerAppService extends pulumi.ComponentResource implements Shi
         );
 
         const fqdn = containerApp.configuration.apply((c) => c?.ingress?.fqdn ?? `${appName}.invalid`);
-        this.strategy = pulumi.output(release.strategy);
-        this.version = pulumi.output(liveArtifact(release).version);
-        this.endpoint = fqdn.apply((f) => `https://${f}`);
-        this.previewEndpoint = plan.preview ? fqdn.apply((f) => labelUrl(appName, f, plan.preview!.name)) : pulumi.output(undefined);
-        this.weight = pulumi.output(plan.tracks.find((t) => t.role === "candidate")?.weight ?? 0);
+        this.weight = pulumi.output(plan.candidate?.weight ?? 0);
         this.activeColor = pulumi.output(release.strategy === "blueGreen" ? release.active : undefined);
         this.containerAppId = containerApp.id;
         this.revisions = ledger.state.apply((s) => Object.fromEntries(plan.tracks.map((t) => [t.name, revisionName(appName, revisionOf(s)(t))])));
-        this.tracks = pulumi.all([this.revisions, fqdn, containerApp.id]).apply(([revisions, f, id]) => {
-            const out: Record<string, AzureTrackStatus> = {};
-            for (const t of plan.tracks) {
-                const inTraffic = !(release.strategy === "blueGreen" && t.role === "candidate" && t.replicas === 0);
-                out[t.name] = {
-                    version: t.artifact.version,
-                    image: imageRef(service.image, t.artifact),
-                    replicas: inTraffic ? service.replicas : 0,
-                    weight: t.weight,
-                    endpoint: labelUrl(appName, f, t.name),
-                    azureMonitor: { kind: "containerApp", resourceId: id, revision: revisions[t.name] },
-                };
-            }
-            return out as Tracks;
-        });
-        this.registerOutputs({
-            strategy: this.strategy,
-            tracks: this.tracks,
-            endpoint: this.endpoint,
-            version: this.version,
-            previewEndpoint: this.previewEndpoint,
-            weight: this.weight,
-            activeColor: this.activeColor,
-            revisions: this.revisions,
-            containerAppId: this.containerAppId,
-        });
+        this.publish(
+            {
+                strategy: pulumi.output(release.strategy),
+                version: pulumi.output(liveArtifact(release).version),
+                endpoint: fqdn.apply((f) => `https://${f}`),
+                previewEndpoint: plan.preview ? fqdn.apply((f) => labelUrl(appName, f, plan.preview!.name)) : pulumi.output(undefined),
+                tracks: pulumi.all([this.revisions, fqdn, containerApp.id]).apply(([revisions, f, id]) => {
+                    const out: Record<string, AzureTrackStatus> = {};
+                    for (const t of plan.tracks) {
+                        const inTraffic = !(release.strategy === "blueGreen" && t.role === "candidate" && t.replicas === 0);
+                        out[t.name] = {
+                            version: t.artifact.version,
+                            image: imageRef(service.image, t.artifact),
+                            replicas: inTraffic ? service.replicas : 0,
+                            weight: t.weight,
+                            endpoint: labelUrl(appName, f, t.name),
+                            azureMonitor: { kind: "containerApp", resourceId: id, revision: revisions[t.name] },
+                        };
+                    }
+                    return out as Tracks;
+                }),
+                router: pulumi.all([resolved.resourceGroupName, this.revisions]).apply(
+                    ([resourceGroup, revisions]): RouterDescriptorInput => ({
+                        kind: "containerApp",
+                        ...(resolved.subscriptionId ? { subscriptionId: resolved.subscriptionId } : {}),
+                        resourceGroup,
+                        app: appName,
+                        revisions,
+                    }),
+                ),
+            },
+            { weight: this.weight, activeColor: this.activeColor, revisions: this.revisions, containerAppId: this.containerAppId },
+        );
     }
 }

@@ -1,10 +1,12 @@
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
-import { ShipgateService, SwitchAction, Tracks } from "../contract";
+import { Tracks } from "../contract";
 import { Artifact, imageRef } from "../release/artifact";
 import { Color } from "../release/blue-green";
-import { ReleaseState, Strategy, liveArtifact } from "../release/release-state";
+import { ReleaseState, liveArtifact } from "../release/release-state";
+import type { RouterDescriptorInput } from "../release/router-descriptor";
 import { PlannedTrack, planTraffic } from "../release/traffic-plan";
+import { ShipgateServiceBase } from "../service-base";
 import { WebAppServiceArgs, resolveWebAppArgs } from "./args";
 import { AzureTrackStatus } from "./metrics";
 
@@ -39,26 +41,19 @@ export function rampUpRules(appName: string, slot: string, canary: PlannedTrack 
  *   to the staging slot, in percent;
  * - blue-green: the staging slot's URL is the preview; the switch is a slot swap, an action (not
  *   a resource) the release engine performs through the Azure SDK before it applies the switched
- *   state (stacks/automation/routers/app-service-slot-swap.ts): the images this component then
+ *   state (the router descriptor says `switching: "swap"`): the images this component then
  *   declares are the ones the swap put in place, so the `up` changes none;
  * - `OTEL_SERVICE_NAME` and `SHIPGATE_SLOT` are sticky slot settings, so metrics and logs say
  *   which slot served a request whatever was swapped; health checks on the health path.
+ * `endpoint` is the production site (`https://<app>.azurewebsites.net`), `previewEndpoint` the
+ * staging slot while it runs a candidate to preview.
  */
-export class WebAppService extends pulumi.ComponentResource implements ShipgateService {
-    public readonly strategy: pulumi.Output<Strategy>;
-    public readonly tracks: pulumi.Output<Tracks>;
-    /** The production site: `https://<app>.azurewebsites.net`. */
-    public readonly endpoint: pulumi.Output<string>;
-    public readonly version: pulumi.Output<string>;
-    /** The staging slot while it runs a candidate to preview. */
-    public readonly previewEndpoint: pulumi.Output<string | undefined>;
+export class WebAppService extends ShipgateServiceBase {
     public readonly weight: pulumi.Output<number>;
     public readonly activeColor: pulumi.Output<Color | undefined>;
     public readonly appName: pulumi.Output<string>;
     /** The slot a swap exchanges with production (undefined for a rolling release). */
     public readonly slotName: pulumi.Output<string | undefined>;
-    /** Blue-green: the slot swap the release engine performs for a switch. */
-    public readonly switchAction: pulumi.Output<SwitchAction | undefined>;
 
     constructor(name: string, args: WebAppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const resolved = resolveWebAppArgs(name, args);
@@ -69,7 +64,7 @@ export class WebAppService extends pulumi.ComponentResource implements ShipgateS
         const appName = settings.appName;
         const slotName = settings.slotName;
         const hasSlot = release.strategy !== "rolling";
-        const candidate = plan.tracks.find((t) => t.role === "candidate");
+        const candidate = plan.candidate;
         const tags = { ...resolved.tags, "shipgate:service": name };
         const location = resolved.location !== undefined ? { location: resolved.location } : {};
 
@@ -153,57 +148,52 @@ export class WebAppService extends pulumi.ComponentResource implements ShipgateS
 
         const productionUrl = webApp.defaultHostName.apply((h) => `https://${h ?? `${appName}.azurewebsites.net`}`);
         const slotUrl = slot ? slot.defaultHostName.apply((h) => `https://${h ?? slotHostName(appName, slotName)}`) : undefined;
-        this.strategy = pulumi.output(release.strategy);
-        this.version = pulumi.output(liveArtifact(release).version);
-        this.endpoint = productionUrl;
-        this.previewEndpoint = plan.preview && slotUrl ? slotUrl : pulumi.output(undefined);
         this.weight = pulumi.output(release.strategy === "canary" ? (candidate?.weight ?? 0) : 0);
         this.activeColor = pulumi.output(release.strategy === "blueGreen" ? release.active : undefined);
         this.appName = pulumi.output(appName);
         this.slotName = pulumi.output(hasSlot ? slotName : undefined);
-        this.switchAction = pulumi.output(
-            release.strategy === "blueGreen"
-                ? pulumi.output(resolved.resourceGroupName).apply((resourceGroup): SwitchAction => ({
-                      kind: "azureSlotSwap",
-                      resourceGroup,
-                      app: appName,
-                      slot: slotName,
-                      ...(resolved.subscriptionId ? { subscriptionId: resolved.subscriptionId } : {}),
-                  }))
-                : undefined,
+        this.publish(
+            {
+                strategy: pulumi.output(release.strategy),
+                version: pulumi.output(liveArtifact(release).version),
+                endpoint: productionUrl,
+                previewEndpoint: plan.preview && slotUrl ? slotUrl : pulumi.output(undefined),
+                tracks: pulumi
+                    .all([productionUrl, slotUrl ?? pulumi.output(undefined), webApp.id, slot ? slot.id : pulumi.output(undefined)])
+                    .apply(([prodUrl, stagingUrl, siteId, slotId]) => {
+                        const out: Record<string, AzureTrackStatus> = {};
+                        for (const t of plan.tracks) {
+                            const inProduction = t.role === "primary";
+                            out[t.name] = {
+                                version: t.artifact.version,
+                                image: imageRef(service.image, t.artifact),
+                                // Slots run on every instance of the plan.
+                                replicas: inProduction || slotRunning ? service.replicas : 0,
+                                weight: t.weight,
+                                endpoint: inProduction ? prodUrl : (stagingUrl ?? prodUrl),
+                                azureMonitor: inProduction
+                                    ? { kind: "appService", resourceId: siteId, roleName: appName }
+                                    : { kind: "appService", resourceId: slotId ?? siteId, roleName: `${appName}-${slotName}` },
+                            };
+                        }
+                        return out as Tracks;
+                    }),
+                // A rolling release has no slot: the descriptor still names the configured one, switching "none".
+                router: pulumi.output(resolved.resourceGroupName).apply(
+                    (resourceGroup): RouterDescriptorInput => ({
+                        kind: "appService",
+                        ...(resolved.subscriptionId ? { subscriptionId: resolved.subscriptionId } : {}),
+                        resourceGroup,
+                        app: appName,
+                        slot: slotName,
+                        slots: Object.fromEntries(plan.tracks.map((t) => [t.name, t.role === "primary" ? "production" : slotName])),
+                        versions: Object.fromEntries(plan.tracks.map((t) => [t.name, t.artifact.version])),
+                        switching: release.strategy === "blueGreen" ? "swap" : release.strategy === "canary" ? "rampUp" : "none",
+                    }),
+                ),
+            },
+            { weight: this.weight, activeColor: this.activeColor, appName: this.appName, slotName: this.slotName },
         );
-        this.tracks = pulumi
-            .all([productionUrl, slotUrl ?? pulumi.output(undefined), webApp.id, slot ? slot.id : pulumi.output(undefined)])
-            .apply(([prodUrl, stagingUrl, siteId, slotId]) => {
-                const out: Record<string, AzureTrackStatus> = {};
-                for (const t of plan.tracks) {
-                    const inProduction = t.role === "primary";
-                    out[t.name] = {
-                        version: t.artifact.version,
-                        image: imageRef(service.image, t.artifact),
-                        // Slots run on every instance of the plan.
-                        replicas: inProduction || slotRunning ? service.replicas : 0,
-                        weight: t.weight,
-                        endpoint: inProduction ? prodUrl : (stagingUrl ?? prodUrl),
-                        azureMonitor: inProduction
-                            ? { kind: "appService", resourceId: siteId, roleName: appName }
-                            : { kind: "appService", resourceId: slotId ?? siteId, roleName: `${appName}-${slotName}` },
-                    };
-                }
-                return out as Tracks;
-            });
-        this.registerOutputs({
-            strategy: this.strategy,
-            tracks: this.tracks,
-            endpoint: this.endpoint,
-            version: this.version,
-            previewEndpoint: this.previewEndpoint,
-            weight: this.weight,
-            activeColor: this.activeColor,
-            appName: this.appName,
-            slotName: this.slotName,
-            switchAction: this.switchAction,
-        });
     }
 
     /**

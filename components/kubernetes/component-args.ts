@@ -21,6 +21,8 @@ export interface KubernetesServiceArgs<R extends ReleaseStateInput = ReleaseStat
      * {BACKEND_URL: backend.endpoint}: the stack resolves them from the other services.
      */
     readonly links?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The kubeconfig context the stack's provider uses, named in the router descriptor so the release engine reaches the same cluster. */
+    readonly context?: string;
 }
 
 /** The args after validation, with every default filled in: what the component registers as its inputs. */
@@ -30,6 +32,7 @@ export type ResolvedArgs<S extends ReleaseState> = {
     readonly router: KubernetesRouter;
     readonly labels: Readonly<Record<string, string>>;
     readonly links: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly context?: string;
 };
 
 /** Children are `${name}-preview` at the longest, and a Kubernetes Service name is at most 63 characters. */
@@ -86,6 +89,7 @@ export function resolveArgs<S extends ReleaseState>(
         router,
         labels: { ...(args.labels ?? {}) },
         links: { ...(args.links ?? {}) },
+        ...(args.context ? { context: args.context } : {}),
     };
 }
 

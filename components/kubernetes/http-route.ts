@@ -1,16 +1,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RoutePlan, planWeights } from "./route-plan";
+import type { TrafficPlan } from "../release/traffic-plan";
+import type { TrackServices } from "./route";
 import { GatewayApiRouter } from "./router-spec";
 
 export const HTTP_ROUTE_API_VERSION = "gateway.networking.k8s.io/v1";
 
 /**
- * The HTTPRoute's spec for a plan. The header rule comes first and wins over the weighted rule
+ * The HTTPRoute's spec for a plan, each track reaching its Service in `backends`. The header rule comes first and wins over the weighted rule
  * (Gateway API prefers the match with more header matches); the weighted rule has no match, so
  * it takes every other request on the route's hostnames.
  */
-export function httpRouteSpec(plan: RoutePlan, router: GatewayApiRouter, port: number): Record<string, unknown> {
+export function httpRouteSpec(plan: TrafficPlan, backends: TrackServices, router: GatewayApiRouter, port: number): Record<string, unknown> {
     const parentRef: Record<string, string> = { group: "gateway.networking.k8s.io", kind: "Gateway", name: router.gateway.name };
     if (router.gateway.namespace) {
         parentRef.namespace = router.gateway.namespace;
@@ -19,7 +20,8 @@ export function httpRouteSpec(plan: RoutePlan, router: GatewayApiRouter, port: n
         parentRef.sectionName = router.gateway.sectionName;
     }
     const rules: Record<string, unknown>[] = [];
-    if (plan.candidate?.byHeader) {
+    // Only while the header's track has pods to answer.
+    if (plan.header?.answers) {
         rules.push({
             matches: [
                 {
@@ -27,11 +29,11 @@ export function httpRouteSpec(plan: RoutePlan, router: GatewayApiRouter, port: n
                     headers: [{ type: "Exact", name: router.canaryHeader.name, value: router.canaryHeader.value }],
                 },
             ],
-            backendRefs: [{ group: "", kind: "Service", name: plan.candidate.service, port }],
+            backendRefs: [{ group: "", kind: "Service", name: backends[plan.header.track], port }],
         });
     }
     rules.push({
-        backendRefs: planWeights(plan).map((b) => ({ group: "", kind: "Service", name: b.service, port, weight: b.weight })),
+        backendRefs: plan.tracks.map((t) => ({ group: "", kind: "Service", name: backends[t.name], port, weight: t.weight })),
     });
     return {
         parentRefs: [parentRef],
@@ -42,7 +44,8 @@ export function httpRouteSpec(plan: RoutePlan, router: GatewayApiRouter, port: n
 
 export interface HttpRouteArgs {
     readonly namespace: pulumi.Input<string>;
-    readonly plan: RoutePlan;
+    readonly plan: TrafficPlan;
+    readonly backends: TrackServices;
     readonly router: GatewayApiRouter;
     readonly port: number;
     readonly labels: Record<string, string>;
@@ -56,7 +59,7 @@ export function createHttpRoute(name: string, args: HttpRouteArgs, opts: pulumi.
             apiVersion: HTTP_ROUTE_API_VERSION,
             kind: "HTTPRoute",
             metadata: { name, namespace: args.namespace, labels: args.labels },
-            spec: httpRouteSpec(args.plan, args.router, args.port),
+            spec: httpRouteSpec(args.plan, args.backends, args.router, args.port),
         },
         opts,
     );

@@ -14,7 +14,6 @@ export * from "./pod-template";
 export * from "./probes";
 export * from "./rolling-service";
 export * from "./route";
-export * from "./route-plan";
 export * from "./router-spec";
 export type { ShipgateService, TrackStatus, Tracks } from "../contract";
 export * from "./track-status";

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RoutePlan } from "./route-plan";
+import type { TrafficPlan } from "../release/traffic-plan";
+import type { TrackServices } from "./route";
 import { IngressNginxRouter } from "./router-spec";
 
 const CANARY = "nginx.ingress.kubernetes.io/canary";
@@ -30,24 +31,27 @@ function ingressSpec(router: IngressNginxRouter, service: string, port: number):
     };
 }
 
-/** The main Ingress to the primary, and the canary Ingress (same host and path) to the candidate. */
-export function nginxIngressSpecs(plan: RoutePlan, router: IngressNginxRouter, port: number): NginxIngressSpecs {
-    const main = { spec: ingressSpec(router, plan.primary.service, port) };
+/** The main Ingress to the primary, and the canary Ingress (same host and path) to the candidate, each track reaching its Service in `backends`. */
+export function nginxIngressSpecs(plan: TrafficPlan, backends: TrackServices, router: IngressNginxRouter, port: number): NginxIngressSpecs {
+    const main = { spec: ingressSpec(router, backends[plan.primary.name], port) };
     const candidate = plan.candidate;
-    if (!candidate || (candidate.weight === 0 && !candidate.byHeader)) {
+    // The header goes to the candidate only while it has pods to answer.
+    const byHeader = plan.header?.answers === true;
+    if (!candidate || (candidate.weight === 0 && !byHeader)) {
         return { main };
     }
     const annotations: Record<string, string> = { [CANARY]: "true", [CANARY_WEIGHT]: String(candidate.weight) };
-    if (candidate.byHeader) {
+    if (byHeader) {
         // The header set to "always" sends a request to the canary, "never" keeps it off.
         annotations[CANARY_BY_HEADER] = router.canaryHeader;
     }
-    return { main, canary: { spec: ingressSpec(router, candidate.service, port), annotations } };
+    return { main, canary: { spec: ingressSpec(router, backends[candidate.name], port), annotations } };
 }
 
 export interface NginxIngressArgs {
     readonly namespace: pulumi.Input<string>;
-    readonly plan: RoutePlan;
+    readonly plan: TrafficPlan;
+    readonly backends: TrackServices;
     readonly router: IngressNginxRouter;
     readonly port: number;
     readonly labels: Record<string, string>;
@@ -58,15 +62,17 @@ export interface NginxIngresses {
     readonly canary?: k8s.networking.v1.Ingress;
 }
 
+export const canaryIngressName = (name: string) => `${name}-canary`;
+
 /** `${name}` for the primary, `${name}-canary` for the candidate. */
 export function createNginxIngresses(name: string, args: NginxIngressArgs, opts: pulumi.CustomResourceOptions): NginxIngresses {
-    const specs = nginxIngressSpecs(args.plan, args.router, args.port);
+    const specs = nginxIngressSpecs(args.plan, args.backends, args.router, args.port);
     const main = new k8s.networking.v1.Ingress(
         name,
         { metadata: { name, namespace: args.namespace, labels: args.labels }, spec: specs.main.spec },
         opts,
     );
-    const canaryName = `${name}-canary`;
+    const canaryName = canaryIngressName(name);
     const canary = specs.canary
         ? new k8s.networking.v1.Ingress(
               canaryName,

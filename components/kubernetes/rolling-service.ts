@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
+import { TrackStatus, Tracks } from "../contract";
 import { RollingRelease, RollingReleaseInput } from "../release/rolling";
+import { planTraffic } from "../release/traffic-plan";
+import { ShipgateServiceBase } from "../service-base";
 import { KubernetesServiceArgs, resolveArgs } from "./component-args";
 import { routerEndpoint, serviceEndpoint } from "./endpoints";
 import { resourceLabels } from "./labels";
-import { createRoute } from "./route";
-import { ShipgateService, TrackStatus, Tracks } from "../contract";
-import { trackStatus } from "./track-status";
+import { createRoute, routeDescriptor } from "./route";
+import { trackStatuses } from "./track-status";
 import { createWorkload } from "./workload";
 
 export const ROLLING_SERVICE_TYPE = "shipgate:kubernetes:RollingService";
@@ -17,21 +19,17 @@ export type RollingTracks = Tracks & { readonly current: TrackStatus };
 /**
  * Kubernetes' own rolling update, with shipgate's labels, probes and budget: one Deployment and
  * one Service `${name}`, and the router's route to it when there is one. The release engine
- * verifies it like the other strategies, but there is no second track to keep traffic on.
+ * verifies it like the other strategies, but there is no second track to keep traffic on, so
+ * `previewEndpoint` is always undefined.
  */
-export class RollingService extends pulumi.ComponentResource implements ShipgateService {
-    public readonly strategy: pulumi.Output<"rolling">;
-    public readonly tracks: pulumi.Output<RollingTracks>;
-    public readonly endpoint: pulumi.Output<string>;
-    public readonly version: pulumi.Output<string>;
-    /** Always undefined: a rolling update has no candidate to reach apart. */
-    public readonly previewEndpoint: pulumi.Output<string | undefined>;
-
+export class RollingService extends ShipgateServiceBase<"rolling", RollingTracks> {
     constructor(name: string, args: RollingServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const resolved = resolveArgs<RollingRelease>("RollingService", name, args, "rolling");
         super(ROLLING_SERVICE_TYPE, name, resolved, opts);
         const { namespace, service, router, labels, links } = resolved;
         const release = service.release;
+        const plan = planTraffic(release, service.replicas);
+        const names = { current: name };
 
         const workload = createWorkload(
             name,
@@ -41,7 +39,7 @@ export class RollingService extends pulumi.ComponentResource implements Shipgate
                 namespace,
                 service,
                 artifact: release.current,
-                replicas: service.replicas,
+                replicas: plan.primary.replicas,
                 rollingUpdate: { maxSurge: release.maxSurge, maxUnavailable: release.maxUnavailable },
                 extraLabels: labels,
                 links,
@@ -50,29 +48,18 @@ export class RollingService extends pulumi.ComponentResource implements Shipgate
         );
         createRoute(
             name,
-            {
-                namespace,
-                router,
-                plan: { primary: { service: name, weight: 100 } },
-                port: service.port,
-                labels: resourceLabels(name, {}, undefined, labels),
-            },
+            { namespace, router, plan, backends: names, port: service.port, labels: resourceLabels(name, {}, undefined, labels) },
             { parent: this, dependsOn: [workload.deployment] },
         );
 
-        const ns = pulumi.output(namespace);
         const publicEndpoint = routerEndpoint(router);
-        this.strategy = pulumi.output("rolling" as const);
-        this.version = pulumi.output(release.current.version);
-        this.endpoint = ns.apply((n) => publicEndpoint ?? serviceEndpoint(name, n, service.port));
-        this.previewEndpoint = pulumi.output(undefined);
-        this.tracks = ns.apply((n): RollingTracks => ({ current: trackStatus(service, release.current, service.replicas, 100, name, n) }));
-        this.registerOutputs({
-            strategy: this.strategy,
-            tracks: this.tracks,
-            endpoint: this.endpoint,
-            version: this.version,
-            previewEndpoint: this.previewEndpoint,
+        this.publish({
+            strategy: pulumi.output("rolling" as const),
+            version: pulumi.output(release.current.version),
+            endpoint: pulumi.output(namespace).apply((n) => publicEndpoint ?? serviceEndpoint(name, n, service.port)),
+            previewEndpoint: pulumi.output(undefined),
+            tracks: trackStatuses<RollingTracks>(service, plan, names, namespace),
+            router: routeDescriptor(name, { router, context: resolved.context, namespace, backends: names, deployments: names }),
         });
     }
 }

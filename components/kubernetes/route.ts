@@ -1,13 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RouterDescriptorInput } from "../release/router-descriptor";
+import type { TrafficPlan } from "../release/traffic-plan";
 import { createHttpRoute } from "./http-route";
-import { createNginxIngresses } from "./nginx-ingress";
-import { RoutePlan } from "./route-plan";
+import { canaryIngressName, createNginxIngresses } from "./nginx-ingress";
 import { KubernetesRouter } from "./router-spec";
+
+/** Track → the Service that selects exactly its pods (what a route's backend names). */
+export type TrackServices = Readonly<Record<string, string>>;
 
 export interface RouteArgs {
     readonly namespace: pulumi.Input<string>;
     readonly router: KubernetesRouter;
-    readonly plan: RoutePlan;
+    readonly plan: TrafficPlan;
+    readonly backends: TrackServices;
     readonly port: number;
     readonly labels: Record<string, string>;
 }
@@ -28,4 +33,35 @@ export function createRoute(name: string, args: RouteArgs, opts: pulumi.CustomRe
         case "none":
             return [];
     }
+}
+
+export interface RouteDescriptorArgs {
+    readonly router: KubernetesRouter;
+    /** The kubeconfig context the stack's provider uses; the engine reaches the cluster the same way. */
+    readonly context?: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly backends: TrackServices;
+    /** Track → its Deployment. */
+    readonly deployments: Readonly<Record<string, string>>;
+    /** No router, blue-green: the Service whose selector switches colors, and the label it switches on. */
+    readonly selector?: { readonly service: string; readonly label: string };
+}
+
+/**
+ * The router descriptor of the route `createRoute(name, …)` makes: the same names. The canary
+ * Ingress is named even while it does not exist (no candidate weight nor header): its absence means weight 0.
+ */
+export function routeDescriptor(name: string, args: RouteDescriptorArgs): pulumi.Output<RouterDescriptorInput> {
+    const cluster = args.context ? { context: args.context } : {};
+    const { backends, deployments } = args;
+    return pulumi.output(args.namespace).apply((namespace): RouterDescriptorInput => {
+        switch (args.router.kind) {
+            case "gatewayApi":
+                return { kind: "gatewayApi", cluster, namespace, httpRoute: name, backends, deployments };
+            case "ingressNginx":
+                return { kind: "ingressNginx", cluster, namespace, ingress: name, canaryIngress: canaryIngressName(name), backends, deployments };
+            case "none":
+                return { kind: "kubernetesReplicas", cluster, namespace, deployments, ...(args.selector ? { selector: args.selector } : {}) };
+        }
+    });
 }

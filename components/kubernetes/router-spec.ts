@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError, parseOrThrow } from "../release/errors";
-
-/** The header that sends a request to the candidate (canary track or idle color), as Argo Rollouts' header routing. */
-export const DEFAULT_CANARY_HEADER = { name: "X-Canary", value: "always" } as const;
+import { DEFAULT_CANARY_HEADER } from "../release/traffic-plan";
 
 // Kubernetes and Gateway API name rules, so a bad value fails at preview and not in the cluster.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

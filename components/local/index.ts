@@ -7,4 +7,3 @@ export * from "./local-platform";
 export * from "./local-service";
 export * from "./local-service-args";
 export * from "./rolling-service";
-export * from "./track-plan";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { InputProblem, InvalidInputError, ReleaseState, ServiceSpec, ServiceSpecInput, ServiceSpecSchema, problemsFromZod } from "../release";
+import { DEFAULT_CANARY_HEADER, InputProblem, InvalidInputError, ReleaseState, ServiceSpec, ServiceSpecInput, ServiceSpecSchema, problemsFromZod } from "../release";
 import { environmentProblems } from "../release/spec-problems";
 import type { LocalPlatform } from "./local-platform";
 
@@ -18,7 +18,7 @@ export const LocalRunSchema = z
 export type LocalRun = z.output<typeof LocalRunSchema>;
 
 export const HeaderMatchSchema = z
-    .object({ name: z.string().min(1).default("X-Canary"), value: z.string().min(1).default("always") })
+    .object({ name: z.string().min(1).default(DEFAULT_CANARY_HEADER.name), value: z.string().min(1).default(DEFAULT_CANARY_HEADER.value) })
     .strict();
 
 export interface LocalServiceArgs {

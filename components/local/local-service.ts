@@ -1,28 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { ReleaseState, Strategy, liveArtifact } from "../release";
-import type { ShipgateService, TrackStatus, Tracks } from "../contract";
+import { ReleaseState, liveArtifact, planTraffic } from "../release";
+import type { TrackStatus } from "../contract";
+import { ShipgateServiceBase } from "../service-base";
 import { LocalServiceArgs, ResolvedLocalArgs, resolveLocalArgs } from "./local-service-args";
 import { HaproxyRoute } from "./resources/haproxy-route";
 import { LocalProcess } from "./resources/local-process";
 import { PrometheusTargets } from "./resources/prometheus-targets";
-import { planTracks } from "./track-plan";
+import { backendName } from "./runtime/haproxy-config";
+import { haproxyPaths } from "./runtime/haproxy-control";
 
 /**
  * A service on the local platform, whatever its strategy: a process per running track or
  * color, a route in the stack's HAProxy weighted as the release state says, and Prometheus
  * scrape targets. The strategy components below differ only in their type token.
  */
-export abstract class LocalService<S extends ReleaseState> extends pulumi.ComponentResource implements ShipgateService {
-    public readonly strategy: pulumi.Output<Strategy>;
-    public readonly tracks: pulumi.Output<Tracks>;
-    public readonly endpoint: pulumi.Output<string>;
-    public readonly previewEndpoint: pulumi.Output<string | undefined>;
-    public readonly version: pulumi.Output<string>;
+export abstract class LocalService<S extends ReleaseState> extends ShipgateServiceBase {
     /** Where Prometheus for this service's stack answers (analysis reads it). */
     public readonly prometheusUrl: pulumi.Output<string>;
-    /** HAProxy's view of the service's weights after this update, read back from its runtime API. */
-    public readonly routerWeights: pulumi.Output<Record<string, number> | undefined>;
 
     protected constructor(type: string, name: string, args: LocalServiceArgs, strategy: S["strategy"], opts?: pulumi.ComponentResourceOptions) {
         const resolved: ResolvedLocalArgs<S> = resolveLocalArgs<S>(type, name, args, strategy);
@@ -30,7 +25,10 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
         super(type, name, { service: resolved.service, run: resolved.run, port: resolved.port, previewPort: resolved.previewPort }, opts);
         const { service, run } = resolved;
         const platform = args.platform;
-        const plan = planTracks(service.release);
+        // One process per running track; every server name declared, so HAProxy's structure never
+        // changes during a promotion (only weights, addresses and states, through its runtime API).
+        const plan = planTraffic(service.release, 1, { sizing: "fullSize", everyTrack: true });
+        const running = plan.tracks.filter((t) => t.replicas > 0);
         const dataDir = path.join(platform.stateDir, "data", name);
         const secretEnv = pulumi.output(args.secrets ?? {}).apply((secrets) =>
             Object.fromEntries(
@@ -46,8 +44,7 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
         const hasSecrets = Object.keys(service.secretEnv).length > 0;
 
         const processes: Record<string, LocalProcess> = {};
-        for (const track of plan.tracks) {
-            if (!track.artifact) continue;
+        for (const track of running) {
             const env = pulumi
                 .all([pulumi.output(args.links ?? {}), hasSecrets ? pulumi.secret(secretEnv) : pulumi.output({})])
                 .apply(([links, secrets]) => ({
@@ -75,7 +72,7 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
         }
 
         const port = (track: string) => processes[track]?.port;
-        const route = new HaproxyRoute(
+        new HaproxyRoute(
             `${name}-route`,
             {
                 dir: platform.router.dir,
@@ -87,7 +84,7 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
                         bindPort: resolved.port,
                         previewPort: resolved.previewPort,
                         servers: plan.tracks.map((t, i) => ({ name: t.name, weight: t.weight, ...(ports[i] ? { port: ports[i] } : {}) })),
-                        candidate: plan.candidate,
+                        candidate: plan.header?.track,
                         header: resolved.canaryHeader,
                         healthPath: service.healthPath,
                     })),
@@ -104,39 +101,37 @@ export abstract class LocalService<S extends ReleaseState> extends pulumi.Compon
             { parent: this },
         );
 
-        const endpoint = `http://127.0.0.1:${resolved.port}`;
-        this.strategy = pulumi.output(service.release.strategy);
-        this.version = pulumi.output(liveArtifact(service.release).version);
-        // Known at preview, so linked services do not see a change; dependents wait for this
-        // component (and so for its route) through dependsOn.
-        this.endpoint = pulumi.output(endpoint);
-        this.previewEndpoint = pulumi.output(plan.candidate && plan.tracks.find((t) => t.name === plan.candidate)?.artifact ? `http://127.0.0.1:${resolved.previewPort}` : undefined);
         this.prometheusUrl = platform.prometheusUrl;
-        // Undefined until the route has been applied (a preview, the mocks): no read-back to compare.
-        this.routerWeights = route.live.apply((live) => live?.weights);
-        this.tracks = pulumi
-            .all(plan.tracks.map((t) => (port(t.name) ?? pulumi.output(undefined)) as pulumi.Output<number | undefined>))
-            .apply((ports) => {
-                const tracks: Record<string, TrackStatus> = {};
-                plan.tracks.forEach((t, i) => {
-                    if (!t.artifact) return;
-                    tracks[t.name] = {
-                        version: t.artifact.version,
-                        image: `local:${run.args[0]}@${t.artifact.version}`,
-                        replicas: 1,
-                        weight: t.weight,
-                        endpoint: `http://127.0.0.1:${ports[i]}`,
-                    };
-                });
-                return tracks;
-            });
-        this.registerOutputs({
-            strategy: this.strategy,
-            version: this.version,
-            tracks: this.tracks,
-            endpoint: this.endpoint,
-            previewEndpoint: this.previewEndpoint,
-            routerWeights: this.routerWeights,
-        });
+        this.publish(
+            {
+                strategy: pulumi.output(service.release.strategy),
+                version: pulumi.output(liveArtifact(service.release).version),
+                // Known at preview, so linked services do not see a change; dependents wait for this
+                // component (and so for its route) through dependsOn.
+                endpoint: pulumi.output(`http://127.0.0.1:${resolved.port}`),
+                previewEndpoint: pulumi.output(plan.preview ? `http://127.0.0.1:${resolved.previewPort}` : undefined),
+                tracks: pulumi.all(running.map((t) => processes[t.name].port)).apply((ports) => {
+                    const tracks: Record<string, TrackStatus> = {};
+                    running.forEach((t, i) => {
+                        tracks[t.name] = {
+                            version: t.artifact!.version,
+                            image: `local:${run.args[0]}@${t.artifact!.version}`,
+                            replicas: 1,
+                            weight: t.weight,
+                            endpoint: `http://127.0.0.1:${ports[i]}`,
+                        };
+                    });
+                    return tracks;
+                }),
+                // The route's own server names are the tracks' (HaproxyRoute keeps its read-back for drift).
+                router: pulumi.output(platform.router.dir).apply((dir) => ({
+                    kind: "haproxy" as const,
+                    socket: haproxyPaths(dir).socketPath,
+                    backend: backendName(name),
+                    servers: Object.fromEntries(plan.tracks.map((t) => [t.name, t.name])),
+                })),
+            },
+            { prometheusUrl: this.prometheusUrl },
+        );
     }
 }

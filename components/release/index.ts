@@ -16,3 +16,4 @@ export * from "./service-spec";
 export * from "./stack-model";
 export * from "./sizing";
 export * from "./steps";
+export * from "./traffic-plan";

@@ -2,12 +2,15 @@ import { BlueGreenRelease, Color, otherColor } from "./blue-green";
 import { CanaryRelease } from "./canary";
 
 /**
- * How a router splits traffic between tracks:
- * - `weighted`: the router honours the weight exactly (Gateway API, ingress-nginx, ALB, HAProxy…);
+ * How a platform sizes the canary tracks, and so what share the canary really gets:
+ * - `weighted`: the router honours the weight exactly (Gateway API, ingress-nginx, ALB…), the
+ *   canary's replicas follow its weight;
  * - `replicaRatio`: no router, so the share is the ratio of replicas behind one Service
- *   (what Argo Rollouts does without traffic routing).
+ *   (what Argo Rollouts does without traffic routing);
+ * - `fullSize`: every declared track runs at full size whatever its weight (the local platform's
+ *   one process per track, so a canary at weight 0 still answers its header and preview port).
  */
-export type TrafficMode = "weighted" | "replicaRatio";
+export type SizingMode = "weighted" | "replicaRatio" | "fullSize";
 
 export interface CanarySizing {
     readonly stableReplicas: number;
@@ -21,8 +24,11 @@ export interface CanarySizing {
  * one pod while it gets traffic) and the stable track keeps full capacity until the promotion
  * ends, so a rollback never waits for a scale-up.
  */
-export function canarySizing(state: CanaryRelease, replicas: number, mode: TrafficMode): CanarySizing {
+export function canarySizing(state: CanaryRelease, replicas: number, mode: SizingMode): CanarySizing {
     const weight = state.canary ? state.weight : 0;
+    if (mode === "fullSize") {
+        return { stableReplicas: replicas, canaryReplicas: state.canary ? replicas : 0, canaryShare: weight };
+    }
     if (weight === 0) {
         return { stableReplicas: replicas, canaryReplicas: 0, canaryShare: 0 };
     }

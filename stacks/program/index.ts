@@ -1,6 +1,6 @@
 // The Pulumi program `pulumi up` runs for every stack: read and validate the `shipgate:*`
 // config, declare each service on its platform in deploy order, export what the automation
-// and a person need (strategy, versions, weights, endpoints).
+// and a person need (strategy, versions, weights, endpoints, each service's router descriptor).
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { defineStack } from "./define-stack";

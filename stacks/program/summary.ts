@@ -6,15 +6,15 @@ export function summarise(services: Readonly<Record<string, ShipgateService>>): 
     return Object.fromEntries(
         Object.entries(services).map(([name, svc]) => [
             name,
-            pulumi.all([svc.strategy, svc.version, svc.tracks, svc.endpoint, svc.previewEndpoint, svc.routerWeights, svc.switchAction]).apply(
-                ([strategy, version, tracks, endpoint, previewEndpoint, routerWeights, switchAction]) => ({
+            pulumi.all([svc.strategy, svc.version, svc.tracks, svc.endpoint, svc.previewEndpoint, svc.router]).apply(
+                ([strategy, version, tracks, endpoint, previewEndpoint, router]) => ({
                     strategy,
                     version,
                     tracks,
                     endpoint,
                     previewEndpoint: previewEndpoint ?? null,
-                    ...(routerWeights ? { routerWeights } : {}),
-                    ...(switchAction ? { switchAction } : {}),
+                    // The release engine builds its router client from this (stacks/automation/routers).
+                    router,
                 }),
             ),
         ]),

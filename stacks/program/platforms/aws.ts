@@ -92,6 +92,7 @@ export function awsPlatform(options: AwsPlatformOptions): ServicePlatform {
                 args = {
                     kind: "lambda",
                     service: spec,
+                    region: settings.region,
                     roleArn: own.roleArn ?? lambdaRole!,
                     ...(own.memoryMb !== undefined ? { memoryMb: own.memoryMb } : {}),
                     ...(own.timeoutSeconds !== undefined ? { timeoutSeconds: own.timeoutSeconds } : {}),

@@ -35,7 +35,8 @@ export function kubernetesPlatform(options: KubernetesPlatformOptions): ServiceP
             const links = Object.fromEntries(Object.entries(spec.links).map(([env, target]) => [env, endpoints.get(target)!]));
             const service = createKubernetesService(
                 name,
-                { namespace: settings.namespace, service: spec, router: settings.router, links },
+                // The context, when set, goes into the router descriptor: the engine reaches the cluster as the provider does.
+                { namespace: settings.namespace, service: spec, router: settings.router, links, ...(settings.context ? { context: settings.context } : {}) },
                 {
                     ...opts,
                     providers: [provider],

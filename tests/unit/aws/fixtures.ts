@@ -72,6 +72,7 @@ export function ecsArgs<R extends ReleaseStateInput>(release: R, overrides: Part
 export function lambdaArgs<R extends ReleaseStateInput>(release: R, overrides: Partial<LambdaServiceArgs> = {}, spec: Partial<ServiceSpecInput> = {}): LambdaServiceArgs<R> {
     return {
         service: serviceSpec(release, { secretEnv: {}, ...spec }),
+        region: "eu-west-1",
         roleArn: "arn:aws:iam::123456789012:role/shop-backend-lambda",
         ...overrides,
     } as LambdaServiceArgs<R>;

@@ -44,6 +44,9 @@ describe("the stack program on AWS (examples/stacks/Pulumi.aws-production.yaml)"
         const backend: any = await promiseOf(outputs.services.backend);
         assert.equal(backend.endpoint, "https://api.shop.example.com");
         assert.equal(backend.tracks.stable.weight, 100);
+        assert.deepEqual([backend.router.kind, backend.router.region], ["alb", "eu-west-1"]);
+        const search: any = await promiseOf(outputs.services.search);
+        assert.deepEqual(search.router, { kind: "lambdaAlias", region: "eu-west-1", functionName: "search-fn", alias: "live", versions: { blue: "1" } });
     });
 
     it("stops with the key and the fix when the aws block is missing or names another service", async () => {

@@ -38,6 +38,16 @@ describe("the stack program on Azure (examples/stacks/Pulumi.azure-production.ya
         assert.equal(metrics.targets.backend.blue.kind, "containerApp");
         assert.match(metrics.targets.backend.blue.revision, /^backend--v1-0-0-[0-9a-f]{6}$/);
         assert.deepEqual(metrics.targets.frontend.stable, { kind: "appService", resourceId: "frontend-id", roleName: "acmeshop-production-frontend" });
+        const backend: any = await promiseOf(outputs.services.backend);
+        assert.deepEqual(backend.router, {
+            kind: "containerApp",
+            subscriptionId: "00000000-0000-0000-0000-000000000000",
+            resourceGroup: "shop-production",
+            app: "backend",
+            revisions: { blue: metrics.targets.backend.blue.revision },
+        });
+        const frontend: any = await promiseOf(outputs.services.frontend);
+        assert.deepEqual([frontend.router.kind, frontend.router.app, frontend.router.switching], ["appService", "acmeshop-production-frontend", "rampUp"]);
     });
 
     it("stops with the key and the fix when the azure block is missing what Container Apps need", async () => {

@@ -101,8 +101,16 @@ describe("WebAppService (App Service: production and staging slots)", () => {
         assert.deepEqual([site().siteConfig.linuxFxVersion, slot().siteConfig.linuxFxVersion], [`DOCKER|${IMAGE}:2.0.0`, `DOCKER|${IMAGE}:1.0.0`]);
         assert.equal(await promiseOf(component.slotName), "staging");
         assert.deepEqual(
-            await promiseOf(component.switchAction),
-            { kind: "azureSlotSwap", resourceGroup: await promiseOf(pulumi.output(site().resourceGroupName)), app: "acme-shop-backend", slot: "staging" },
+            await promiseOf(component.router),
+            {
+                kind: "appService",
+                resourceGroup: await promiseOf(pulumi.output(site().resourceGroupName)),
+                app: "acme-shop-backend",
+                slot: "staging",
+                slots: { green: "production", blue: "staging" },
+                versions: { green: "2.0.0", blue: "1.0.0" },
+                switching: "swap",
+            },
             "the release engine is told which slots to swap for the switch",
         );
         assert.equal(slot().enabled, true, "the old color stays up as the rollback target");

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as local from "../../../components/local";
-import { InvalidInputError, parseReleaseState, planRelease } from "../../../components/release";
+import { InvalidInputError, RouterDescriptorSchema, parseReleaseState, planRelease } from "../../../components/release";
 import { findResource, installMocks, promiseOf, resetResources, resourceNames, settle } from "../helpers/pulumi-mocks";
 
 const PROCESS = "pulumi-nodejs:dynamic/shipgate:LocalProcess";
@@ -75,6 +75,25 @@ describe("local service components", () => {
         assert.deepEqual(Object.keys(tracks).sort(), ["blue", "green"]);
         assert.equal(tracks.blue!.weight, 100);
         assert.equal(tracks.green!.weight, 0);
+    });
+
+    it("describes its router: the stack's HAProxy admin socket, the service's backend and a server per track the route declares", async () => {
+        const expected = (servers: Record<string, string>) => ({ kind: "haproxy", socket: "/tmp/shipgate-test/haproxy/admin.sock", backend: "be_backend", servers });
+        for (const [release, servers] of [
+            [{ strategy: "canary", stable: "1.0.0", canary: "2.0.0", weight: 25 }, { stable: "stable", canary: "canary" }],
+            // No canary: the canary server is still declared (parked), so it is still described.
+            [{ strategy: "canary", stable: "1.0.0" }, { stable: "stable", canary: "canary" }],
+            [{ strategy: "blueGreen", blue: "1.0.0", active: "blue" }, { blue: "blue", green: "green" }],
+            [{ strategy: "rolling", current: "1.0.0" }, { current: "current" }],
+        ] as const) {
+            const svc = await build(release);
+            const descriptor = await promiseOf(svc.router);
+            assert.deepEqual(descriptor, expected(servers));
+            assert.deepEqual(RouterDescriptorSchema.parse(descriptor), descriptor);
+            const route = findResource(ROUTE, "backend-route").inputs;
+            assert.deepEqual(route.spec.servers.map((s: { name: string }) => s.name), Object.values(descriptor.kind === "haproxy" ? descriptor.servers : {}), "the servers the route declares");
+            assert.equal(route.dir, "/tmp/shipgate-test/haproxy", "the socket is in the route's HAProxy folder");
+        }
     });
 
     it("passes secretEnv values to the process as secrets", async () => {

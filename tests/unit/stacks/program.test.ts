@@ -47,6 +47,12 @@ describe("the stack program", () => {
         assert.equal(backend.strategy, "blueGreen");
         assert.equal(backend.endpoint, "http://127.0.0.1:17010");
         assert.equal(backend.tracks.blue.version, "1.0.0");
+        assert.deepEqual(backend.router, {
+            kind: "haproxy",
+            socket: `${route.inputs.dir}/admin.sock`,
+            backend: "be_backend",
+            servers: { blue: "blue", green: "green" },
+        }, "the release engine reaches the router through the exported descriptor");
     });
 
     it("declares the production stack on Kubernetes by switching shipgate:platform alone", async () => {
@@ -63,6 +69,18 @@ describe("the stack program", () => {
         const env = frontend.inputs.spec.template.spec.containers[0].env as { name: string; value: string }[];
         // The link is the backend's routed endpoint, so the frontend's calls follow the backend's canary weights.
         assert.deepEqual(env.find((e) => e.name === "BACKEND_URL"), { name: "BACKEND_URL", value: "http://shop.example.com" });
+    });
+
+    it("names the stack's kubeconfig context in each service's router descriptor", async () => {
+        const config = shippedStackConfig("production") as Record<string, any>;
+        const outputs = await runProgram(
+            { ...config, "shipgate:platform": "kubernetes", "shipgate:kubernetes": { ...config["shipgate:kubernetes"], context: "prod-eu" } },
+            "production",
+        );
+        const backend: any = await promiseOf(outputs.services.backend);
+        assert.deepEqual(backend.router.cluster, { context: "prod-eu" });
+        assert.equal(backend.router.kind, "gatewayApi");
+        assert.equal(backend.router.httpRoute, "backend");
     });
 
     it("stops before registering anything when a value is bad, naming the key", async () => {
