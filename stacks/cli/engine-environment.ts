@@ -13,6 +13,8 @@ import { EngineStackDriver, StackDriver } from "../automation/stack-driver";
 import { createRouter } from "../automation/routers/router-factory";
 import { Router } from "../automation/routers/router";
 import { MetricSource, createMetricSource } from "../automation/verify";
+import { KubernetesCluster } from "../automation/routers/kubernetes-cluster";
+import { podReadinessProbe } from "../automation/verify/pod-readiness-probe";
 
 export interface EngineEnvironmentOptions {
     readonly project: Project;
@@ -37,10 +39,25 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
     };
     const sources = new Map<string, MetricSource | undefined>();
     const routers = new Map<string, Router>();
+    // A cluster's credentials are the stack's secret config, as the program's provider reads them.
+    const kubeconfigs = new Map<string, Promise<string | undefined>>();
+    const kubeconfigOf = (stage: string, driver?: StackDriver): Promise<string | undefined> => {
+        if (!kubeconfigs.has(stage)) {
+            kubeconfigs.set(stage, (async () => ((await (driver ?? (await EngineStackDriver.open(project, stage))).allConfig())["shipgate:kubeconfig"]?.value))());
+        }
+        return kubeconfigs.get(stage)!;
+    };
     return {
         openStack: (name) => EngineStackDriver.open(project, name),
         verifier: new EngineStepVerifier({
             healthTimeoutSeconds: (stage) => settingsOf(stage).healthTimeoutSeconds,
+            async trackProbes(stage, service, tracks, outputs) {
+                // Cluster DNS names do not resolve on a CI runner: a Kubernetes track's health is its pods' readiness.
+                const d = outputs.services[service]?.router;
+                if (!d || (d.kind !== "gatewayApi" && d.kind !== "ingressNginx" && d.kind !== "kubernetesReplicas")) return undefined;
+                const cluster = new KubernetesCluster(`cluster of ${stage}`, d.cluster, { env: { ...process.env, ...project.env }, kubeconfig: await kubeconfigOf(stage) });
+                return tracks.filter((t) => d.deployments[t]).map((t) => podReadinessProbe(cluster, d.namespace, d.deployments[t]));
+            },
             sourceFor(stage, outputs) {
                 if (!sources.has(stage)) sources.set(stage, createMetricSource(settingsOf(stage).analysis, outputs));
                 return sources.get(stage);
@@ -50,9 +67,8 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
             const key = `${driver.name}:${JSON.stringify(descriptor)}`;
             let router = routers.get(key);
             if (!router) {
-                // A cluster's credentials are the stack's secret config, as the program's provider reads them.
                 const cluster = descriptor.kind === "gatewayApi" || descriptor.kind === "ingressNginx" || descriptor.kind === "kubernetesReplicas";
-                const kubeconfig = cluster ? (await driver.allConfig())["shipgate:kubeconfig"]?.value : undefined;
+                const kubeconfig = cluster ? await kubeconfigOf(driver.name, driver) : undefined;
                 router = createRouter(descriptor, { env: { ...process.env, ...project.env }, kubeconfig });
                 routers.set(key, router);
             }

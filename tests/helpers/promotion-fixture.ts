@@ -40,6 +40,10 @@ export interface PromotionFixture {
 /** Short bakes so a whole promotion takes about a minute; every threshold stays the protocol's. */
 function shorten(config: Record<string, any>, faultsFile: string): Record<string, any> {
     config["shipgate:local"].scrapeIntervalSeconds = 1;
+    // These tests exercise the release engine, so they say openly that they run without a policy
+    // pack (a named pack that is missing refuses production); the pack's own end-to-end tests
+    // are tests/integration/policies.test.ts.
+    config["shipgate:promotion"] = { ...(config["shipgate:promotion"] ?? {}), policy: { packs: [] } };
     for (const svc of Object.values(config["shipgate:services"]) as any[]) {
         svc.env = { ...(svc.env ?? {}), SHOP_FAULTS_FILE: faultsFile };
         const r = svc.release;

@@ -1,4 +1,4 @@
-import { AnalysisConfig, PlannedStep } from "../../../components/release";
+import { AnalysisConfig, PlannedStep, trafficSplit } from "../../../components/release";
 import { HealthDetail, VerificationSummary } from "../records/promotion-record";
 import { StackOutputs } from "../stack-outputs";
 import {
@@ -6,11 +6,13 @@ import {
     AnalysisResult,
     Clock,
     HealthMonitor,
+    HealthProbe,
     HealthResult,
     Measurement,
     MetricSource,
     checkHealth,
     errorRate,
+    httpHealthProbe,
     runAnalysis,
     worstHealth,
 } from "../verify";
@@ -47,6 +49,11 @@ export interface StepVerifier {
 }
 
 export interface EngineVerifierOptions {
+    /**
+     * The platform's own health signal of a service's tracks, where its endpoints cannot be
+     * reached from the engine (Kubernetes: pod readiness from the API server); undefined = the URLs.
+     */
+    readonly trackProbes?: (stage: string, service: string, tracks: readonly string[], outputs: StackOutputs) => Promise<HealthProbe[] | undefined>;
     /** The metric source of a stage (its Prometheus, from its settings or outputs); undefined = health only. */
     readonly sourceFor: (stage: string, outputs: StackOutputs) => MetricSource | undefined;
     /** How long a health wait may take after an up before the step fails, per stage. */
@@ -81,13 +88,16 @@ export class EngineStepVerifier implements StepVerifier {
                 const urls = [svc.previewEndpoint, step.candidateTrack ? svc.tracks[step.candidateTrack]?.endpoint : undefined]
                     .filter((u): u is string => Boolean(u))
                     .map((u) => healthUrl(u, healthPath));
-                return this.waitHealthy("preview", urls, state.analysis, this.options.healthTimeoutSeconds(context.stage), context.signal);
+                const probes = await this.probes(context, urls, step.candidateTrack ? [step.candidateTrack] : []);
+                return this.waitHealthy("preview", probes, state.analysis, this.options.healthTimeoutSeconds(context.stage), context.signal);
             }
             case "health": {
                 const urls = [svc.endpoint, state.strategy === "canary" ? svc.tracks.stable?.endpoint : undefined]
                     .filter((u): u is string => Boolean(u))
                     .map((u) => healthUrl(u, healthPath));
-                return this.waitHealthy("health", urls, state.analysis, this.options.healthTimeoutSeconds(context.stage), context.signal);
+                const serving = Object.entries(trafficSplit(state)).filter(([, w]) => w > 0).map(([t]) => t);
+                const probes = await this.probes(context, urls, serving);
+                return this.waitHealthy("health", probes, state.analysis, this.options.healthTimeoutSeconds(context.stage), context.signal);
             }
             case "analysis": {
                 if (!step.candidateTrack) return fail("analysis", `step ${step.index} (${step.kind}) names no track to analyse`, 0);
@@ -97,6 +107,7 @@ export class EngineStepVerifier implements StepVerifier {
                 const urls = [track?.endpoint, step.baseline?.measuredBefore && state.strategy === "blueGreen" ? svc.endpoint : undefined]
                     .filter((u): u is string => Boolean(u))
                     .map((u) => healthUrl(u, healthPath));
+                const probes = await this.options.trackProbes?.(context.stage, service, [candidate], outputs);
                 const result = await runAnalysis({
                     analysis: state.analysis,
                     bakeSeconds: step.bakeSeconds,
@@ -110,7 +121,8 @@ export class EngineStepVerifier implements StepVerifier {
                             ? { measurement: context.baseline.measurement, label: context.baseline.label }
                             : undefined,
                     source: this.options.sourceFor(context.stage, outputs),
-                    healthUrls: urls,
+                    healthUrls: probes ? [] : urls,
+                    healthProbes: probes,
                     signal: context.signal,
                     onEvent: context.onEvent,
                     checkHealth: this.options.checkHealth,
@@ -120,6 +132,12 @@ export class EngineStepVerifier implements StepVerifier {
                 return summarise(result);
             }
         }
+    }
+
+    /** The platform's own probes of these tracks where it has them (pod readiness), else the URLs' /health. */
+    private async probes(context: VerifyStepContext, urls: readonly string[], tracks: readonly string[]): Promise<HealthProbe[]> {
+        const own = await this.options.trackProbes?.(context.stage, context.service, tracks, context.outputs);
+        return own ?? urls.map((u) => httpHealthProbe(u, this.options.checkHealth ?? checkHealth));
     }
 
     metricSource(stage: string, outputs: StackOutputs | undefined): string | undefined {
@@ -138,12 +156,11 @@ export class EngineStepVerifier implements StepVerifier {
         }
     }
 
-    /** Health checks every health interval until every URL is GREEN or YELLOW; RED N times in a row, or the timeout, fails. */
-    private async waitHealthy(kind: "preview" | "health", urls: string[], analysis: AnalysisConfig, timeoutSeconds: number, signal?: AbortSignal): Promise<VerificationSummary> {
+    /** Health checks every health interval until every probe is GREEN or YELLOW; RED N times in a row, or the timeout, fails. */
+    private async waitHealthy(kind: "preview" | "health", probes: readonly HealthProbe[], analysis: AnalysisConfig, timeoutSeconds: number, signal?: AbortSignal): Promise<VerificationSummary> {
         const started = Date.now();
-        if (!urls.length) return fail(kind, "no endpoint to check", 0);
+        if (!probes.length) return fail(kind, "no endpoint to check", 0);
         const monitor = new HealthMonitor(analysis.health.consecutiveFailures);
-        const check = this.options.checkHealth ?? checkHealth;
         const sleep = this.options.sleep ?? ((ms: number, s?: AbortSignal) => new Promise<void>((resolve, reject) => {
             const t = setTimeout(resolve, ms);
             s?.addEventListener("abort", () => { clearTimeout(t); reject(s.reason); }, { once: true });
@@ -151,7 +168,7 @@ export class EngineStepVerifier implements StepVerifier {
         const deadline = started + timeoutSeconds * 1000;
         let rounds = 0;
         for (;;) {
-            const results: HealthResult[] = await Promise.all(urls.map((u) => check(u, { timeoutMs: analysis.health.timeoutSeconds * 1000, signal })));
+            const results: HealthResult[] = await Promise.all(probes.map((p) => p.check({ timeoutMs: analysis.health.timeoutSeconds * 1000, signal })));
             rounds++;
             const state = monitor.record(results);
             const worst = worstHealth(results);
@@ -159,7 +176,7 @@ export class EngineStepVerifier implements StepVerifier {
                 return {
                     kind,
                     outcome: "pass",
-                    reason: `${worst.color}: ${urls.join(", ")} healthy`,
+                    reason: `${worst.color}: ${probes.map((p) => p.target).join(", ")} healthy`,
                     healthColor: worst.color,
                     healthDetail: healthDetail(worst),
                     checks: [],

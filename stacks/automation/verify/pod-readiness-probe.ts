@@ -1,0 +1,46 @@
+import type * as k8s from "@kubernetes/client-node";
+import { KubernetesCluster } from "../routers/kubernetes-cluster";
+import { HealthResult } from "./health-check";
+import { HealthProbe } from "./health-probe";
+
+/**
+ * A Kubernetes track's health as the API server sees it: GREEN when every replica its
+ * Deployment wants has a Ready pod, RED otherwise (naming the pods that are not, and why). The
+ * signal a CI runner outside the cluster can always read: cluster DNS names do not resolve
+ * there, and a Service's `/health` may be out of reach.
+ */
+export function podReadinessProbe(cluster: KubernetesCluster, namespace: string, deployment: string): HealthProbe {
+    const target = `pods of Deployment ${namespace}/${deployment}`;
+    return {
+        target,
+        async check({ signal }): Promise<HealthResult> {
+            const at = new Date().toISOString();
+            const started = Date.now();
+            const red = (reason: string): HealthResult => ({ url: target, at, color: "RED", latencyMs: Date.now() - started, reason });
+            signal?.throwIfAborted();
+            try {
+                const d = await cluster.read<k8s.V1Deployment>("apps/v1", "Deployment", namespace, deployment);
+                if (!d) return red("the Deployment does not exist");
+                const selector = Object.entries(d.spec?.selector?.matchLabels ?? {})
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(",");
+                const pods = (await cluster.objects.list<k8s.V1Pod>("v1", "Pod", namespace, undefined, undefined, undefined, undefined, selector)).items.filter(
+                    (p) => !p.metadata?.deletionTimestamp,
+                );
+                signal?.throwIfAborted();
+                const want = d.spec?.replicas ?? 1;
+                const notReady = pods.filter((p) => !p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+                const ready = pods.length - notReady.length;
+                if (ready >= want && want > 0) return { url: target, at, color: "GREEN", latencyMs: Date.now() - started };
+                const why = notReady
+                    .slice(0, 3)
+                    .map((p) => `${p.metadata?.name}: ${p.status?.conditions?.find((c) => c.type === "Ready")?.reason ?? p.status?.phase ?? "not ready"}`)
+                    .join("; ");
+                return red(`${ready} of ${want} pods ready${why ? ` (${why})` : ""}`);
+            } catch (err) {
+                if (signal?.aborted) throw err;
+                return red(`the API server did not answer: ${(err as Error).message}`);
+            }
+        },
+    };
+}
