@@ -2,11 +2,14 @@
 # shipgate's developer entry point. Every subcommand first makes the machine ready
 # (idempotently: a second run takes seconds), then runs with the right environment.
 #
-#   ./dev.sh setup            install Node 22, npm dependencies, Debian packages, the Pulumi engine
+#   ./dev.sh setup            install Node 22, npm dependencies, Debian packages, the Pulumi engine,
+#                             the Kubernetes provider plugin and a Kubernetes control plane
 #   ./dev.sh demo             set up, then run the end-to-end demo on the local platform
 #   ./dev.sh test             set up, then run every test suite (what CI runs)
 #   ./dev.sh bench            set up, then run the benchmarks under bench/
 #   ./dev.sh run CMD [ARGS]   set up, then run CMD (e.g. `pulumi preview`) in shipgate's environment
+#   ./dev.sh cluster up|down|status   set up, then start/stop/show a local Kubernetes control plane
+#                             (kubeconfig: .shipgate/cluster/kubeconfig; see engine/kubernetes/cluster.sh)
 #   eval "$(./dev.sh env)"    put that environment into your own shell
 set -euo pipefail
 
@@ -78,8 +81,9 @@ export_env() {
 }
 
 setup() {
-    # The local platform's router and metrics (the demo and the end-to-end tests run them for real).
-    ensure_debian haproxy prometheus
+    # The local platform's router and metrics (the demo and the end-to-end tests run them for real);
+    # etcd, curl, openssl and jq for the local Kubernetes control plane (engine/kubernetes/cluster.sh).
+    ensure_debian haproxy prometheus etcd-server curl openssl jq
     ensure_node
     ensure_npm "$root"
     # Policy packs carry their own dependencies (the engine runs each from its folder).
@@ -87,6 +91,7 @@ setup() {
         [ -f "$lock" ] && ensure_npm "$(dirname "$lock")"
     done
     "$root/engine/setup.sh"
+    "$root/engine/kubernetes/setup.sh"
     mkdir -p "$root/.shipgate"
     # A passphrase of this machine's own for the embedded backend's secrets (never committed).
     [ -s "$root/.shipgate/passphrase" ] || (umask 077 && head -c 24 /dev/urandom | base64 >"$root/.shipgate/passphrase")
@@ -108,5 +113,6 @@ case "$cmd" in
     bench) setup && cd "$root" && exec npm run bench ;;
     demo) setup && cd "$root" && exec npm run demo -- "$@" ;;
     run) setup && exec "$@" ;;
-    *) die 2 "unknown command '$cmd': use setup, demo, test, bench, run or env" ;;
+    cluster) setup && exec "$root/engine/kubernetes/cluster.sh" "$@" ;;
+    *) die 2 "unknown command '$cmd': use setup, demo, test, bench, run, cluster or env" ;;
 esac
