@@ -2,16 +2,10 @@
 // platform, deployed through the real engine in a temporary project, with short bake times,
 // a faults file the tests can turn bad, and `shipgate` run as a real child process.
 import { Stack } from "@pulumi/pulumi/automation";
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT, TestProject, createTestProject, relocateLocalPlatform, shippedStackConfig } from "./engine";
-
-export interface ShipgateRun {
-    readonly code: number | null;
-    readonly output: string;
-    readonly ms: number;
-}
+import { TestProject, createTestProject, relocateLocalPlatform, shippedStackConfig } from "./engine";
+import { ShipgateRun, runShipgate } from "./shipgate-cli";
 
 export interface PromotionFixture {
     readonly project: TestProject;
@@ -103,28 +97,7 @@ export async function promotionFixture(basePort: number): Promise<PromotionFixtu
         },
         routerStats: (stack, service) => routerStats(basePorts[stack], service),
         markers: (stack) => `${stack}@${project.dir}/.shipgate/local/${stack}`,
-        shipgate(args, onLine) {
-            const started = Date.now();
-            return new Promise((resolve) => {
-                const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", "shipgate"), "-C", project.dir, "--plain", ...args], {
-                    env: { ...process.env, ...project.env, CI: "true" },
-                    stdio: ["ignore", "pipe", "pipe"],
-                });
-                let output = "";
-                let pending = "";
-                const take = (chunk: Buffer) => {
-                    const text = chunk.toString("utf8");
-                    output += text;
-                    pending += text;
-                    const lines = pending.split("\n");
-                    pending = lines.pop() ?? "";
-                    for (const line of lines) onLine?.(line, { kill: (s) => child.kill(s) });
-                };
-                child.stdout.on("data", take);
-                child.stderr.on("data", take);
-                child.on("close", (code) => resolve({ code, output, ms: Date.now() - started }));
-            });
-        },
+        shipgate: (args, onLine) => runShipgate(project.dir, project.env, args, onLine),
         cleanup: () => project.cleanup(),
     };
 }
