@@ -97,9 +97,11 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<K
         stopSync(dir, false);
         throw new Error(`cluster.sh up failed (logs in ${dir}/logs):\n${e.stderr?.trim() || e.message}`);
     }
-    const info = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Omit<KubeCluster, "stop">;
+    // cluster.sh prints {kubeconfig, server, token, dir, gateway}.
+    const { kubeconfig, ...info } = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Omit<KubeCluster, "stop" | "kubeconfigPath"> & { kubeconfig: string };
     return {
         ...info,
+        kubeconfigPath: kubeconfig,
         async stop() {
             await promisify(execFile)(CLUSTER_SH, madeDir ? ["down", "--purge"] : ["down"], { env: clusterEnv(dir), timeout: 30_000 });
             running.delete(dir);
