@@ -49,8 +49,10 @@ export async function readBackWeights(router: Router, expected: TrackWeights, op
         if (!reading.supported) {
             return { router: router.name, unsupported: `read-back unsupported by ${router.name}: ${reading.reason}`, problems: [], readAt };
         }
-        const readBack: WeightReadBack = { router: router.name, weights: reading.weights, problems: reading.problems, readAt };
-        const matches = !reading.problems.length && Object.entries(expected).every(([track, w]) => close(reading.weights[track] ?? 0, w));
+        // A track the router no longer names (a removed canary) carries nothing.
+        const weights = { ...Object.fromEntries(Object.keys(expected).map((t) => [t, 0])), ...reading.weights };
+        const readBack: WeightReadBack = { router: router.name, weights, problems: reading.problems, readAt };
+        const matches = !reading.problems.length && Object.entries(expected).every(([track, w]) => close(weights[track], w));
         if (matches) return readBack;
         if (Date.now() >= deadline || options.signal?.aborted) throw new RouterMismatch(readBack, expected);
         await sleep(options.pollMs ?? 250, options.signal);
