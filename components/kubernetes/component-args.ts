@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { InputProblem, InvalidInputError, problemsFromZod } from "../release/errors";
 import { ReleaseState, ReleaseStateInput } from "../release/release-state";
 import { ServiceSpec, ServiceSpecInput, ServiceSpecSchema } from "../release/service-spec";
+import { clusterSpecProblems } from "./cluster-checks";
 import { isLabelKey, isLabelValue } from "./labels";
 import { KubernetesRouter, KubernetesRouterInput, parseRouter } from "./router-spec";
 import { environmentProblems } from "../release/spec-problems";
@@ -69,6 +70,7 @@ export function resolveArgs<S extends ReleaseState>(
             });
         }
         problems.push(...environmentProblems(service.data, args.links ?? {}));
+        problems.push(...clusterSpecProblems(service.data).map((p) => ({ ...p, path: `service.${p.path}` })));
     }
     let router: KubernetesRouter | undefined;
     try {

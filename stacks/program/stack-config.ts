@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError, StackModelSchema, deployOrder, parseUnderConfigKeys, shipgateKeys } from "../../components/release";
+import { clusterSpecProblems } from "../../components/kubernetes/cluster-checks";
 import { AwsPlatformSchema } from "./platforms/aws-config";
 import { AzurePlatformSchema } from "./platforms/azure-config";
 import { KubernetesPlatformSchema } from "./platforms/kubernetes-config";
@@ -40,6 +41,15 @@ export function validateStackConfig(raw: Record<string, unknown>): { config: Sta
                 message: "missing while shipgate:platform is kubernetes: set at least {namespace: <name>} (see README, \"Point the stacks at a cluster\")",
             },
         ]);
+    }
+    if (config.platform === "kubernetes") {
+        // What the API server would refuse half-way through an `up`, named by config key at preview.
+        const problems = Object.entries(config.services).flatMap(([name, spec]) =>
+            clusterSpecProblems(spec).map((p) => ({ ...p, path: `${CONFIG_KEYS.services}.${name}.${p.path}` })),
+        );
+        if (problems.length) {
+            throw new InvalidInputError("stack config", problems);
+        }
     }
     if (config.platform === "aws" || config.platform === "azure") {
         cloudProblems(config, config.platform);

@@ -31,7 +31,7 @@ export async function startTrackTraffic(services: readonly string[], tracks: rea
         n++;
         for (const service of services) {
             for (const track of tracks) {
-                const f = figures.get(key(service, track)) ?? { errorRate: 0.002, latencyMs: 20 };
+                const f = figures.get(key(service, track)) ?? { errorRate: 0, latencyMs: 20 };
                 const per = Math.round(perSecond / 10);
                 for (let i = 0; i < per; i++) {
                     // Deterministic spread: every 1/errorRate-th request fails, latencies vary ±50%.
@@ -51,7 +51,7 @@ export async function startTrackTraffic(services: readonly string[], tracks: rea
     return {
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         set(service, track, f) {
-            const now = figures.get(key(service, track)) ?? { errorRate: 0.002, latencyMs: 20 };
+            const now = figures.get(key(service, track)) ?? { errorRate: 0, latencyMs: 20 };
             figures.set(key(service, track), { ...now, ...f });
         },
         async close() {
