@@ -42,6 +42,21 @@ describe("stack config", () => {
         assert.match(problems(raw)[0], /^shipgate:services\.backend\.release\.steps\[1\]: steps must be strictly increasing/);
     });
 
+    it("on kubernetes, names by config key what the API server would refuse: a version that is not a label value, a request above its limit", () => {
+        const raw = rawConfig("production");
+        raw.platform = "kubernetes";
+        raw.services.backend.release.canary = "2.0.0-";
+        raw.services.backend.release.weight = 25;
+        raw.services.frontend.resources = { requests: { cpu: "1" } };
+        const found = problems(raw);
+        assert.equal(found.length, 2, found.join("\n"));
+        assert.match(found[0], /^shipgate:services\.backend\.release\.canary: version "2\.0\.0-" becomes the label app\.kubernetes\.io\/version/);
+        assert.match(found[1], /^shipgate:services\.frontend\.resources\.requests\.cpu: the cpu request 1 is above the cpu limit 500m/);
+        // The local platform has no labels nor limits to refuse them.
+        raw.platform = "local";
+        assert.doesNotThrow(() => validateStackConfig(raw));
+    });
+
     it("names an unknown platform and environment", () => {
         const raw = rawConfig("staging");
         raw.platform = "nomad";
