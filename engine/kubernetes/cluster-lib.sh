@@ -139,13 +139,16 @@ wait_for() {
 }
 
 # Server-side apply of one object (JSON or YAML) to a path: apply PATH FILE|-
+# The answer (a whole CRD, for CRDs) is only read when the API server refused the object.
 apply() {
-    local out
-    out=$(api -X PATCH -H 'Content-Type: application/apply-patch+yaml' --data-binary "@$2" "$1?fieldManager=shipgate-cluster&force=true") ||
-        die 4 "applying $1 failed: $out"
-    if [ "$(jq -r '.kind // ""' <<<"$out")" = Status ]; then
-        die 4 "the API server refused $1: $(jq -r '.message' <<<"$out")"
-    fi
+    local body code
+    body=$(mktemp "$dir/logs/apply.XXXXXX")
+    code=$(api -o "$body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/apply-patch+yaml' \
+        --data-binary "@$2" "$1?fieldManager=shipgate-cluster&force=true") || code=${code:-000}
+    case "$code" in
+        2??) rm -f "$body" ;;
+        *) die 4 "the API server refused $1 (HTTP $code): $(jq -r '.message // empty' "$body" 2>/dev/null || cat "$body")" ;;
+    esac
 }
 
 # One Node carrying the annotation kwok manages; kwok fills in its status and heartbeats.
@@ -164,15 +167,16 @@ node_ready() { api -f "/api/v1/nodes/$node_name" | jq -e '.status.conditions[]? 
 # The Gateway API standard CRDs (copied from the Go module by setup), applied server-side and
 # waited on until Established, so the stacks' HTTPRoutes are validated for real.
 apply_gateway_api() {
-    local crds="$root/.shipgate/gateway-api-crds" f name names=()
+    local crds="$root/.shipgate/gateway-api-crds" f name names=() pids=() pid
     ls "$crds"/gateway.networking.k8s.io_*.yaml >/dev/null 2>&1 || die 3 "no Gateway API CRDs in $crds: run ./dev.sh setup"
     for f in "$crds"/gateway.networking.k8s.io_*.yaml; do
         # gateway.networking.k8s.io_httproutes.yaml holds httproutes.gateway.networking.k8s.io
         name=$(basename "$f" .yaml)
         name="${name#*_}.${name%%_*}"
-        apply "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/$name" "$f"
-        names+=("$name")
+        apply "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/$name" "$f" &
+        pids+=($!) names+=("$name")
     done
+    for pid in "${pids[@]}"; do wait "$pid" || die 4 "applying the Gateway API CRDs failed (see above)"; done
     for name in "${names[@]}"; do
         wait_for "CRD $name Established" 30 kube-apiserver crd_established "$name"
     done

@@ -65,15 +65,17 @@ up() {
         --endpoint-reconciler-type none --profiling=false \
         --feature-gates WatchList=false
     write_kubeconfig "$server" "$token"
-    wait_for "the API server" 60 kube-apiserver api -f /readyz
 
-    # Both controllers talk to the API server with the admin token; no HTTPS port of their own
-    # (--secure-port 0), so parallel clusters need no more free ports.
+    # The controllers wait for the API server themselves: starting them now overlaps their
+    # start-up with its own. Both talk to it with the admin token and serve no HTTPS port of
+    # their own (--secure-port 0), so parallel clusters need no more free ports.
     start kube-controller-manager "$bin_controller_manager" --kubeconfig "$kubeconfig" \
         --leader-elect=false --secure-port 0 --profiling=false \
         --service-account-private-key-file "$dir/pki/sa.key" --root-ca-file "$dir/pki/ca.crt" \
         --use-service-account-credentials=false
     start kube-scheduler "$bin_scheduler" --kubeconfig "$kubeconfig" --leader-elect=false --secure-port 0 --profiling=false
+    wait_for "the API server" 60 kube-apiserver api -f /readyz
+
     start kwok "$bin_kwok" --kubeconfig "$kubeconfig" --config "$here/kwok-stages.yaml" \
         --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
         --cidr 10.244.0.1/16 --node-ip 10.0.0.1

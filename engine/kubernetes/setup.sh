@@ -7,8 +7,8 @@
 # Nothing here can be downloaded as a binary on these machines, so each part is built with
 # `go build` from the wrapper modules beside this script and cached outside the work tree,
 # keyed by version and a hash of the wrapper's sources: a second run takes seconds.
-# A cold run builds the provider and the control plane at the same time (each alone leaves a
-# core idle for long stretches: the big packages and the links are single-threaded).
+# A cold run builds the three groups at the same time, so that one's single-threaded stretches
+# (its biggest packages, its link) leave no core idle.
 #
 # Exit codes: 0 ready; 3 no suitable Go; 4 a build or install failed; 5 versions disagree.
 set -euo pipefail
@@ -94,32 +94,34 @@ start_build() {
     jobs_pid+=($!) jobs_what+=("$what") jobs_log+=("$log")
 }
 wait_builds() {
-    local start=$SECONDS last=$SECONDS i failed=0 running
-    while :; do
+    local start=$SECONDS last=$SECONDS i failed=0 running finished=()
+    while [ ${#finished[@]} -lt ${#jobs_pid[@]} ]; do
         running=()
-        for i in "${!jobs_pid[@]}"; do kill -0 "${jobs_pid[$i]}" 2>/dev/null && running+=("${jobs_what[$i]}"); done
-        [ ${#running[@]} -eq 0 ] && break
-        if (( SECONDS - last >= 30 )); then
+        for i in "${!jobs_pid[@]}"; do
+            [ -n "${finished[$i]:-}" ] && continue
+            if kill -0 "${jobs_pid[$i]}" 2>/dev/null; then
+                running+=("${jobs_what[$i]}")
+            elif wait "${jobs_pid[$i]}"; then
+                finished[$i]=ok
+                say "  built ${jobs_what[$i]} in $((SECONDS - start))s"
+            else
+                finished[$i]=failed failed=1
+                tail -n 30 "${jobs_log[$i]}" >&2
+                say "building ${jobs_what[$i]} failed (full log: ${jobs_log[$i]})"
+            fi
+        done
+        if [ ${#running[@]} -gt 0 ] && ((SECONDS - last >= 30)); then
             last=$SECONDS
-            say "  … still building ${running[*]} ($((SECONDS - start))s)"
+            say "  … still building: ${running[*]} ($((SECONDS - start))s)"
         fi
-        sleep 1
-    done
-    for i in "${!jobs_pid[@]}"; do
-        if wait "${jobs_pid[$i]}"; then
-            say "  built ${jobs_what[$i]} (${SECONDS}s since set-up of Kubernetes began)"
-        else
-            tail -n 30 "${jobs_log[$i]}" >&2
-            say "building ${jobs_what[$i]} failed (full log: ${jobs_log[$i]})"
-            failed=1
-        fi
+        [ ${#running[@]} -eq 0 ] || sleep 1
     done
     [ $failed -eq 0 ] || die 4 "a Kubernetes build failed: fix the error above, then run ./dev.sh setup again"
 }
 
 if [ ! -x "$provider_bin" ]; then
     mkdir -p "$provider_dir"
-    say "building the Kubernetes provider plugin $k8s_provider_version ($k8s_provider_commit) from Go modules (first time only; about 20 minutes on 2 cores)"
+    say "building the Kubernetes provider plugin $k8s_provider_version ($k8s_provider_commit) from Go modules (first time only; about 25 minutes on 2 cores)"
     start_build "pulumi-resource-kubernetes $k8s_provider_version" "$provider_dir/build.log" build_provider
 fi
 if ! have_control_plane; then

@@ -87,7 +87,9 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<K
     hookProcessExit();
     running.add(dir);
     if (madeDir) purgeOnExit.add(dir);
+    // The watchdog inherits this environment: with PURGE it also removes a folder made here.
     const extra: Record<string, string> = { SHIPGATE_CLUSTER_OWNER_PID: String(process.pid) };
+    if (madeDir) extra.SHIPGATE_CLUSTER_PURGE = "1";
     if (options.apiPort !== undefined) extra.SHIPGATE_CLUSTER_API_PORT = String(options.apiPort);
     let stdout: string;
     try {
@@ -97,11 +99,13 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<K
         stopSync(dir, false);
         throw new Error(`cluster.sh up failed (logs in ${dir}/logs):\n${e.stderr?.trim() || e.message}`);
     }
-    // cluster.sh prints {kubeconfig, server, token, dir, gateway}.
-    const { kubeconfig, ...info } = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Omit<KubeCluster, "stop" | "kubeconfigPath"> & { kubeconfig: string };
+    const info = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { kubeconfig: string; server: string; token: string; gateway: KubeCluster["gateway"] };
     return {
-        ...info,
-        kubeconfigPath: kubeconfig,
+        kubeconfigPath: info.kubeconfig,
+        server: info.server,
+        token: info.token,
+        dir,
+        gateway: info.gateway,
         async stop() {
             await promisify(execFile)(CLUSTER_SH, madeDir ? ["down", "--purge"] : ["down"], { env: clusterEnv(dir), timeout: 30_000 });
             running.delete(dir);
