@@ -4,8 +4,10 @@ import { candidateArtifact, describeState, liveArtifact, readStackModel, traffic
 import { exitCodeFor } from "../../automation/errors";
 import { ExitCode } from "../../automation/exit-codes";
 import { Project } from "../../automation/project";
-import { StackOutputs, parseStackOutputs } from "../../automation/stack-outputs";
-import { checkHealth } from "../../automation/verify";
+import { ServiceOutput, StackOutputs, parseStackOutputs } from "../../automation/stack-outputs";
+import { KubernetesCluster } from "../../automation/routers/kubernetes-cluster";
+import { HealthProbe, checkHealth, worstHealth } from "../../automation/verify";
+import { podReadinessProbe } from "../../automation/verify/pod-readiness-probe";
 import { collect, globalOptions } from "./common";
 
 interface StatusFlags {
@@ -94,7 +96,11 @@ async function stackStatus(project: Project, stack: string, withHealth: boolean)
                 endpoint: out?.endpoint,
             };
             if (withHealth && out) {
-                const result = await checkHealth(`${out.endpoint.replace(/\/$/, "")}${config.services[service].healthPath}`, { timeoutMs: 3_000 });
+                const probes = await clusterProbes(project, stack, out, Object.entries(trafficSplit(release)).filter(([, w]) => w > 0).map(([t]) => t));
+                const results = probes
+                    ? await Promise.all(probes.map((p) => p.check({ timeoutMs: 3_000 })))
+                    : [await checkHealth(`${out.endpoint.replace(/\/$/, "")}${config.services[service].healthPath}`, { timeoutMs: 3_000 })];
+                const result = worstHealth(results);
                 status.health = { color: result.color, reason: result.reason };
             }
             return status;
@@ -111,4 +117,13 @@ function render(s: StackStatus): string {
         );
     }
     return `${lines.join("\n")}\n`;
+}
+
+/** A Kubernetes service's health is its serving tracks' pod readiness: cluster DNS names do not resolve here. */
+async function clusterProbes(project: Project, stack: string, out: ServiceOutput, tracks: readonly string[]): Promise<HealthProbe[] | undefined> {
+    const d = out.router;
+    if (!d || (d.kind !== "gatewayApi" && d.kind !== "ingressNginx" && d.kind !== "kubernetesReplicas")) return undefined;
+    const config = (await (await project.stack(stack)).getAllConfig()) as Record<string, { value: string }>;
+    const cluster = new KubernetesCluster(`cluster of ${stack}`, d.cluster, { env: { ...process.env, ...project.env }, kubeconfig: config["shipgate:kubeconfig"]?.value });
+    return tracks.filter((t) => d.deployments[t]).map((t) => podReadinessProbe(cluster, d.namespace, d.deployments[t]));
 }
