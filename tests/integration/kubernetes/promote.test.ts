@@ -72,16 +72,20 @@ describe("shipgate promote on Kubernetes (real API server, real engine)", functi
         const shown = JSON.parse(status.output) as { stacks: { platform: string; deployed: boolean; services: { service: string; live: string }[] }[] };
         assert.equal(shown.stacks[0].platform, "kubernetes");
         assert.ok(shown.stacks[0].deployed);
-        assert.equal(shown.stacks[0].services.find((s) => s.service === "backend")?.live, "2.0.0");
+        const backend = shown.stacks[0].services.find((s) => s.service === "backend") as { live: string; health?: { color: string; reason?: string } } | undefined;
+        assert.equal(backend?.live, "2.0.0");
+        assert.equal(backend?.health?.color, "GREEN", `health from the stable track's pods: ${JSON.stringify(backend?.health)}`);
     });
 
     it("rolls a canary whose pods turn not-ready back on its own, traffic first, to exactly the last good release", async () => {
         const before = fx.stackFile("production");
         const stable = release("production", "backend").stable as string;
         let broken: Promise<number> | undefined;
+        let atFirstStep = false;
         const run = await fx.shipgate(["promote", "3.0.0", "--service", "backend", "--approver", "alice"], (line) => {
-            // The canary's pods fail their readiness once it takes its first share of traffic.
-            if (!broken && /^production\/backend step 1\/5/.test(line)) broken = fx.breakPods("production", "backend-canary");
+            // The canary's pods fail their readiness once it has taken its first share of traffic.
+            if (/^production\/backend step 1\/5/.test(line)) atFirstStep = true;
+            else if (atFirstStep && !broken && /analysing/.test(line)) broken = fx.breakPods("production", "backend-canary");
         });
         assert.ok(broken && (await broken) > 0, "the canary's pods were broken");
         assert.equal(run.code, 1, run.output);
