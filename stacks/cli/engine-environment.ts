@@ -13,8 +13,8 @@ import { EngineStackDriver, StackDriver } from "../automation/stack-driver";
 import { createRouter } from "../automation/routers/router-factory";
 import { Router } from "../automation/routers/router";
 import { MetricSource, createMetricSource } from "../automation/verify";
-import { KubernetesCluster } from "../automation/routers/kubernetes-cluster";
-import { podReadinessProbe } from "../automation/verify/pod-readiness-probe";
+import { kubernetesTrackProbes } from "../automation/verify/pod-readiness-probe";
+import { RouterDescriptor } from "../../components/release";
 
 export interface EngineEnvironmentOptions {
     readonly project: Project;
@@ -52,11 +52,9 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         verifier: new EngineStepVerifier({
             healthTimeoutSeconds: (stage) => settingsOf(stage).healthTimeoutSeconds,
             async trackProbes(stage, service, tracks, outputs) {
-                // Cluster DNS names do not resolve on a CI runner: a Kubernetes track's health is its pods' readiness.
-                const d = outputs.services[service]?.router;
-                if (!d || (d.kind !== "gatewayApi" && d.kind !== "ingressNginx" && d.kind !== "kubernetesReplicas")) return undefined;
-                const cluster = new KubernetesCluster(`cluster of ${stage}`, d.cluster, { env: { ...process.env, ...project.env }, kubeconfig: await kubeconfigOf(stage) });
-                return tracks.filter((t) => d.deployments[t]).map((t) => podReadinessProbe(cluster, d.namespace, d.deployments[t]));
+                const descriptor = outputs.services[service]?.router;
+                if (!descriptor || !isCluster(descriptor)) return undefined;
+                return kubernetesTrackProbes(descriptor, tracks, { env: { ...process.env, ...project.env }, kubeconfig: await kubeconfigOf(stage) });
             },
             sourceFor(stage, outputs) {
                 if (!sources.has(stage)) sources.set(stage, createMetricSource(settingsOf(stage).analysis, outputs));
@@ -67,8 +65,7 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
             const key = `${driver.name}:${JSON.stringify(descriptor)}`;
             let router = routers.get(key);
             if (!router) {
-                const cluster = descriptor.kind === "gatewayApi" || descriptor.kind === "ingressNginx" || descriptor.kind === "kubernetesReplicas";
-                const kubeconfig = cluster ? await kubeconfigOf(driver.name, driver) : undefined;
+                const kubeconfig = isCluster(descriptor) ? await kubeconfigOf(driver.name, driver) : undefined;
                 router = createRouter(descriptor, { env: { ...process.env, ...project.env }, kubeconfig });
                 routers.set(key, router);
             }
@@ -86,3 +83,5 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         sleep: (ms, signal) => delay(ms, undefined, { signal }),
     };
 }
+
+const isCluster = (d: RouterDescriptor) => d.kind === "gatewayApi" || d.kind === "ingressNginx" || d.kind === "kubernetesReplicas";

@@ -1,4 +1,5 @@
 import type * as k8s from "@kubernetes/client-node";
+import { RouterDescriptor } from "../../../components/release";
 import { KubernetesCluster } from "../routers/kubernetes-cluster";
 import { HealthResult } from "./health-check";
 import { HealthProbe } from "./health-probe";
@@ -43,4 +44,19 @@ export function podReadinessProbe(cluster: KubernetesCluster, namespace: string,
             }
         },
     };
+}
+
+/**
+ * The pod-readiness probes of a service's tracks when its router is on Kubernetes (its endpoints
+ * are cluster DNS names a CI runner cannot resolve); undefined for any other router.
+ */
+export function kubernetesTrackProbes(
+    descriptor: RouterDescriptor | undefined,
+    tracks: readonly string[],
+    access: { kubeconfig?: string; env: Readonly<Record<string, string | undefined>> },
+): HealthProbe[] | undefined {
+    const d = descriptor;
+    if (!d || (d.kind !== "gatewayApi" && d.kind !== "ingressNginx" && d.kind !== "kubernetesReplicas")) return undefined;
+    const cluster = new KubernetesCluster(`cluster of ${d.namespace}`, d.cluster, access);
+    return tracks.filter((t) => d.deployments[t]).map((t) => podReadinessProbe(cluster, d.namespace, d.deployments[t]));
 }

@@ -5,9 +5,8 @@ import { exitCodeFor } from "../../automation/errors";
 import { ExitCode } from "../../automation/exit-codes";
 import { Project } from "../../automation/project";
 import { ServiceOutput, StackOutputs, parseStackOutputs } from "../../automation/stack-outputs";
-import { KubernetesCluster } from "../../automation/routers/kubernetes-cluster";
 import { HealthProbe, checkHealth, worstHealth } from "../../automation/verify";
-import { podReadinessProbe } from "../../automation/verify/pod-readiness-probe";
+import { kubernetesTrackProbes } from "../../automation/verify/pod-readiness-probe";
 import { collect, globalOptions } from "./common";
 
 interface StatusFlags {
@@ -121,9 +120,7 @@ function render(s: StackStatus): string {
 
 /** A Kubernetes service's health is its serving tracks' pod readiness: cluster DNS names do not resolve here. */
 async function clusterProbes(project: Project, stack: string, out: ServiceOutput, tracks: readonly string[]): Promise<HealthProbe[] | undefined> {
-    const d = out.router;
-    if (!d || (d.kind !== "gatewayApi" && d.kind !== "ingressNginx" && d.kind !== "kubernetesReplicas")) return undefined;
+    if (!out.router || !("cluster" in out.router)) return undefined;
     const config = (await (await project.stack(stack)).getAllConfig()) as Record<string, { value: string }>;
-    const cluster = new KubernetesCluster(`cluster of ${stack}`, d.cluster, { env: { ...process.env, ...project.env }, kubeconfig: config["shipgate:kubeconfig"]?.value });
-    return tracks.filter((t) => d.deployments[t]).map((t) => podReadinessProbe(cluster, d.namespace, d.deployments[t]));
+    return kubernetesTrackProbes(out.router, tracks, { env: { ...process.env, ...project.env }, kubeconfig: config["shipgate:kubeconfig"]?.value });
 }
