@@ -1,6 +1,6 @@
 import { PlannedStep, RouterDescriptor, trafficSplit } from "../../../components/release";
 import { StepRecord } from "../records/promotion-record";
-import { readBackWeights } from "../routers/read-back";
+import { RouterMismatch, readBackWeights } from "../routers/read-back";
 import { Router } from "../routers/router";
 import { StackDriver } from "../stack-driver";
 import { StackOutputs } from "../stack-outputs";
@@ -57,8 +57,8 @@ export async function applyStep(args: ApplyStepArgs): Promise<StackOutputs> {
         if (readBack.weights) record.routerWeights = { ...readBack.weights };
         if (readBack.unsupported) record.readBackUnsupported = readBack.unsupported;
     } catch (err) {
-        const weights = (err as { readBack?: { weights?: Record<string, number> } }).readBack?.weights;
-        if (weights) record.routerWeights = { ...weights };
+        // The step's record keeps what the router said, also when it was not the step's split.
+        if (err instanceof RouterMismatch && err.readBack.weights) record.routerWeights = { ...err.readBack.weights };
         throw err;
     }
     return applied.outputs;
