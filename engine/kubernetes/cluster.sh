@@ -69,8 +69,12 @@ up() {
     # The controllers wait for the API server themselves: starting them now overlaps their
     # start-up with its own. Both talk to it with the admin token and serve no HTTPS port of
     # their own (--secure-port 0), so parallel clusters need no more free ports.
+    # The node's heartbeat is kwok's: without a lease kwok refreshes the Node's status only every
+    # ~50 s, exactly the node-lifecycle controller's default grace, and the controller then marks
+    # every pod on it not Ready (a test's healthy track turns RED for no reason). kwok renews a
+    # lease (below) every 10 s, and the grace here outlasts a starved kwok on a busy CI machine.
     start kube-controller-manager "$bin_controller_manager" --kubeconfig "$kubeconfig" \
-        --leader-elect=false --secure-port 0 --profiling=false \
+        --leader-elect=false --secure-port 0 --profiling=false --node-monitor-grace-period 120s \
         --service-account-private-key-file "$dir/pki/sa.key" --root-ca-file "$dir/pki/ca.crt" \
         --use-service-account-credentials=false
     start kube-scheduler "$bin_scheduler" --kubeconfig "$kubeconfig" --leader-elect=false --secure-port 0 --profiling=false
@@ -78,7 +82,7 @@ up() {
 
     start kwok "$bin_kwok" --kubeconfig "$kubeconfig" --config "$here/kwok-stages.yaml" \
         --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-        --cidr 10.244.0.1/16 --node-ip 10.0.0.1
+        --cidr 10.244.0.1/16 --node-ip 10.0.0.1 --node-lease-duration-seconds 40
 
     create_node
     apply_gateway_api

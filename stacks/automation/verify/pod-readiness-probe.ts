@@ -35,7 +35,7 @@ export function podReadinessProbe(cluster: KubernetesCluster, namespace: string,
                 if (ready >= want && want > 0) return { url: target, at, color: "GREEN", latencyMs: Date.now() - started };
                 const why = notReady
                     .slice(0, 3)
-                    .map((p) => `${p.metadata?.name}: ${p.status?.conditions?.find((c) => c.type === "Ready")?.reason ?? p.status?.phase ?? "not ready"}`)
+                    .map((p) => `${p.metadata?.name}: ${notReadyReason(p)}`)
                     .join("; ");
                 return red(`${ready} of ${want} pods ready${why ? ` (${why})` : ""}`);
             } catch (err) {
@@ -44,6 +44,14 @@ export function podReadinessProbe(cluster: KubernetesCluster, namespace: string,
             }
         },
     };
+}
+
+/** Why a pod is not Ready, in the words its Ready condition (or its phase) gives. */
+function notReadyReason(pod: k8s.V1Pod): string {
+    const ready = pod.status?.conditions?.find((c) => c.type === "Ready");
+    if (!ready) return pod.status?.phase ?? "no status yet";
+    // The node-lifecycle controller marks pods not Ready with no reason when their node is lost.
+    return ready.reason ?? ready.message ?? `${pod.status?.phase ?? "phase unknown"}, Ready ${ready.status}`;
 }
 
 /**
