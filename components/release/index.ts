@@ -6,6 +6,7 @@ export * from "./canary";
 export * from "./change-window";
 export * from "./checklist";
 export * from "./deploy-order";
+export * from "./direct-route";
 export * from "./environment";
 export * from "./errors";
 export * from "./planner";

@@ -29,7 +29,14 @@ export type PromotionEvent =
     | { readonly type: "hook"; readonly point: string; readonly name: string; readonly outcome: string; readonly detail: string }
     | { readonly type: "rollback-start"; readonly stage: string; readonly reason: string }
     | { readonly type: "rollback-step"; readonly stage: string; readonly service: string; readonly summary: string; readonly engineMs: number }
-    | { readonly type: "traffic-restored"; readonly stage: string; readonly afterMs: number }
+    | {
+          readonly type: "traffic-restored";
+          readonly stage: string;
+          readonly afterMs: number;
+          /** router: set at the routers directly; up: by the restore's `up` (slowPath says why). */
+          readonly path: "router" | "up";
+          readonly slowPath?: string;
+      }
     | { readonly type: "finished"; readonly record: PromotionRecord };
 
 export type PromotionListener = (event: PromotionEvent) => void;

@@ -1,6 +1,6 @@
 import { describeState, liveArtifact } from "../../../components/release";
 import { PromotionRolledBack, RollbackFailed } from "../errors";
-import { PromotionRecord } from "../records/promotion-record";
+import { PromotionRecord, RollbackRecord } from "../records/promotion-record";
 import type { PromoteRequest, PromotionEnvironment } from "./promote";
 import type { StagePlan } from "./preflight";
 import { RollbackTarget, rollbackStage } from "./rollback-stage";
@@ -33,7 +33,7 @@ export async function recover(plan: StagePlan, touched: RollbackTarget[], err: u
     if (rollback.record.result === "succeeded") {
         record.result = "rolled-back";
         return new PromotionRolledBack(
-            `${failure.message}\n${plan.stage} is back on its last good release (${touched.map((t) => `${t.service}: ${describeState(t.lastGood)}`).join("; ")}); traffic was restored ${Math.round((Date.parse(rollback.record.trafficRestoredAt ?? record.startedAt) - failure.failedAt.getTime()) / 100) / 10}s after the failed check`,
+            `${failure.message}\n${plan.stage} is back on its last good release (${touched.map((t) => `${t.service}: ${describeState(t.lastGood)}`).join("; ")}); traffic was restored ${restoredAfter(rollback.record, failure.failedAt)}`,
             failure,
         );
     }
@@ -43,4 +43,11 @@ export async function recover(plan: StagePlan, touched: RollbackTarget[], err: u
         `restore it by hand: \`shipgate rollback --stack ${plan.stage}\` (or set shipgate:services.<service>.release in Pulumi.${plan.stage}.yaml back to ${touched.map((t) => `${t.service}: ${describeState(t.lastGood)}`).join("; ")} and run \`pulumi up -s ${plan.stage}\`), then check the service's health`,
         failure,
     );
+}
+
+/** "0.2 s after the failed check, at the router" or "9.8 s after the failed check, by the up (why)". */
+function restoredAfter(rollback: RollbackRecord, failedAt: Date): string {
+    const ms = Date.parse(rollback.trafficRestoredAt ?? rollback.startedAt) - failedAt.getTime();
+    const after = `${(ms / 1000).toFixed(1)} s after the failed check`;
+    return rollback.trafficPath === "router" ? `${after}, at the router` : `${after}, by the up${rollback.slowPath ? ` (${rollback.slowPath})` : ""}`;
 }

@@ -1,9 +1,10 @@
-import { PlannedStep, ReleaseState, planRollback } from "../../../components/release";
+import { PlannedStep, ReleaseState, RouterDescriptor, planRollback } from "../../../components/release";
 import { HookContext, Hooks } from "../hooks/hook-types";
 import { PromotionRecord, RollbackRecord, healthKey, startStepRecord } from "../records/promotion-record";
 import { StackDriver } from "../stack-driver";
 import { StackOutputs } from "../stack-outputs";
 import { RouterFor, applyStep } from "./apply-step";
+import { routeTrafficDirectly } from "./emergency-route";
 import { PromotionListener } from "./promotion-events";
 import { StepVerifier } from "./step-verifier";
 
@@ -12,6 +13,8 @@ export interface RollbackTarget {
     readonly service: string;
     readonly lastGood: ReleaseState;
     readonly healthPath: string;
+    /** Its router as the run's last `up` of it exported (the emergency path needs no read of the outputs then). */
+    router?: RouterDescriptor;
 }
 
 export interface RollbackStageArgs {
@@ -33,11 +36,14 @@ export interface RollbackStageArgs {
 }
 
 /**
- * Puts a stage back on its last good release: first, for every service (last deployed first),
- * the state that moves traffic onto an artifact that is already running; then the states that
- * clean up; then the live endpoints must be healthy; then the onRollback hooks (a down
- * migration). Runs to the end even if the promotion was interrupted: an interruption is what
- * it answers. Any failure here is reported, never hidden.
+ * Puts a stage back on its last good release. Traffic first: every service's router is told
+ * directly to send all traffic to the last good release where it already runs (the emergency
+ * path, in about a router call); then, for every service (last deployed first), the `up` of the
+ * state that moves traffic onto an artifact that is already running (it declares what the
+ * router was set to, or moves the traffic itself where the router could not be set); then the
+ * states that clean up; then the live endpoints must be healthy; then the onRollback hooks (a
+ * down migration). Runs to the end even if the promotion was interrupted: an interruption is
+ * what it answers. Any failure here is reported, never hidden.
  */
 export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: RollbackRecord }> {
     const record: RollbackRecord = {
@@ -69,15 +75,34 @@ export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: 
             stepRecord.finishedAt = args.now().toISOString();
             args.listener({ type: "rollback-step", stage: args.stage, service, summary: step.summary, engineMs: stepRecord.engineMs ?? 0 });
         };
-        // Traffic first, for every service; then the clean-up states.
+        // Traffic first: at the routers, for every service at once; then by the `up`s.
+        const direct = await routeTrafficDirectly({
+            driver: args.driver,
+            targets: plans.map(({ target, states }) => ({
+                service: target.service,
+                current: args.driver.release(target.service),
+                restore: states.map((s) => s.state),
+                router: target.router,
+            })),
+            routerFor: args.routerFor,
+            now: args.now,
+        });
+        record.directRoute = direct.services;
+        const restored = (at: Date, path: "router" | "up") => {
+            record.trafficRestoredAt = at.toISOString();
+            record.trafficPath = path;
+            args.listener({ type: "traffic-restored", stage: args.stage, afterMs: at.getTime() - args.failedAt.getTime(), path, ...(direct.slowPath ? { slowPath: direct.slowPath } : {}) });
+        };
+        if (direct.restoredAt) restored(direct.restoredAt, "router");
+        else record.slowPath = direct.slowPath;
         for (const { target, states } of plans) {
             if (states.length) await apply(target.service, states[0]);
         }
-        record.trafficRestoredAt = args.now().toISOString();
-        args.listener({ type: "traffic-restored", stage: args.stage, afterMs: Date.parse(record.trafficRestoredAt) - args.failedAt.getTime() });
+        if (!direct.restoredAt) restored(args.now(), "up");
         for (const { target, states } of plans) {
             for (const step of states.slice(1)) await apply(target.service, step);
         }
+        record.convergedAt = args.now().toISOString();
         outputs ??= await args.driver.outputs();
         for (const target of targets) {
             const verification = await args.verifier.verify({

@@ -71,8 +71,10 @@ export async function runStage(plan: StagePlan, request: PromoteRequest, env: Pr
                         ? await env.verifier.measureBaseline(plan.stage, svc.service, step.baseline.track, step.state.analysis, outputs, env.signal)
                         : undefined;
                 const overheadStart = Date.now();
-                if (!touched.some((t) => t.service === svc.service)) {
-                    touched.push({ service: svc.service, lastGood: svc.lastGood, healthPath: svc.healthPath });
+                let target = touched.find((t) => t.service === svc.service);
+                if (!target) {
+                    target = { service: svc.service, lastGood: svc.lastGood, healthPath: svc.healthPath, router: outputs?.services[svc.service]?.router };
+                    touched.push(target);
                 }
                 const applied = await applyStep({
                     driver: plan.driver,
@@ -98,6 +100,7 @@ export async function runStage(plan: StagePlan, request: PromoteRequest, env: Pr
                     });
                 });
                 outputs = applied;
+                target.router = applied.services[svc.service]?.router ?? target.router;
                 const verification = await env.verifier.verify({
                     stage: plan.stage,
                     service: svc.service,

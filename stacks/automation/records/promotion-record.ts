@@ -102,14 +102,42 @@ export function startStepRecord(stage: string, service: string, step: PlannedSte
     };
 }
 
+/** What the rollback's emergency path did at one service's router, before any `up`. */
+export const DirectRouteRecordSchema = z.object({
+    service: z.string(),
+    /**
+     * routed: the router was set and read back; already: traffic was on the last good release;
+     * up-only: the last good release had to be deployed first; failed: the router call failed
+     * (the `up` moved the traffic instead).
+     */
+    outcome: z.enum(["routed", "already", "up-only", "failed"]),
+    router: z.string().optional(),
+    /** Percent per track, as the router read back (or set, where it cannot read back). */
+    weights: z.record(z.string(), z.number()).optional(),
+    /** When the router showed the last good split. */
+    at: z.string().optional(),
+    reason: z.string().optional(),
+});
+export type DirectRouteRecord = z.output<typeof DirectRouteRecordSchema>;
+
 export const RollbackRecordSchema = z.object({
     stage: z.string(),
     reason: z.string(),
     /** When the check that triggered the rollback failed: where an incident (and MTTR) starts. */
     failedAt: z.string().optional(),
     startedAt: z.string(),
-    /** When traffic was back on the last good release (the first restore step's up finished). */
+    /**
+     * When traffic was back on the last good release: read back from the routers after the
+     * emergency path set them, or when the first restore step's `up` finished.
+     */
     trafficRestoredAt: z.string().optional(),
+    /** How traffic got back: set at the routers directly, or by the restore's `up`. */
+    trafficPath: z.enum(["router", "up"]).optional(),
+    /** Why traffic waited for an `up` (the router could not be set, or the good release was not running). */
+    slowPath: z.string().optional(),
+    directRoute: z.array(DirectRouteRecordSchema).optional(),
+    /** When the stack had the last good release again (its last restore `up` finished). */
+    convergedAt: z.string().optional(),
     finishedAt: z.string().optional(),
     steps: z.array(StepRecordSchema),
     result: z.enum(["succeeded", "failed"]),

@@ -144,7 +144,20 @@ function rollbackSection(r: RunReport): string[] {
         `- reason: ${rb.reason}`,
         `- check failed: ${secondUtc(rb.failedAt)}`,
         `- started: ${secondUtc(rb.startedAt)}`,
-        `- traffic restored: ${secondUtc(rb.trafficRestoredAt)}`,
+        `- traffic restored: ${secondUtc(rb.trafficRestoredAt)}${trafficPath(rb)}`,
+        ...(rb.directRoute ?? []).map(
+            (d) =>
+                `  - ${d.service}: ${
+                    d.outcome === "routed"
+                        ? `${d.router} set and read back: ${tracks(d.weights)}${d.reason ? ` (${d.reason})` : ""}`
+                        : d.outcome === "already"
+                          ? `traffic was already on the last good release`
+                          : d.outcome === "up-only"
+                            ? `not at the router: ${d.reason}`
+                            : `the router call failed${d.router ? ` (${d.router})` : ""}: ${d.reason}`
+                }`,
+        ),
+        `- stack converged: ${secondUtc(rb.convergedAt)}`,
         `- finished: ${secondUtc(rb.finishedAt)}`,
         `- result: ${rb.result === "succeeded" ? "✅ succeeded" : "❌ FAILED"}${rb.error ? `: ${rb.error.split("\n")[0]}` : ""}`,
         "",
@@ -152,6 +165,18 @@ function rollbackSection(r: RunReport): string[] {
     if (rb.stepsReport.length) out.push(...stepsTable(rb.stepsReport), "");
     return out;
 }
+
+/** ", at the routers, 0.2 s after the failed check" or ", by the up, 9.8 s after … (why)". */
+function trafficPath(rb: NonNullable<RunReport["rollback"]>): string {
+    if (!rb.trafficRestoredAt || !rb.trafficPath) return "";
+    const after = rb.failedAt ? `, ${duration(Date.parse(rb.trafficRestoredAt) - Date.parse(rb.failedAt))} after the failed check` : "";
+    return rb.trafficPath === "router" ? ` (at the routers${after})` : ` (by the up${after}${rb.slowPath ? `; not at the router: ${rb.slowPath}` : ""})`;
+}
+
+const tracks = (weights: Readonly<Record<string, number>> | undefined) =>
+    Object.entries(weights ?? {})
+        .map(([t, w]) => `${t} ${w}%`)
+        .join(", ");
 
 function incidentSection(r: RunReport): string[] {
     const i = r.incident;

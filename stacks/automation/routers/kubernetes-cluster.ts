@@ -3,6 +3,9 @@ import { z } from "zod";
 import { ClusterAccessSchema } from "../../../components/release";
 import { RouterContext, RouterError } from "./router";
 
+/** The provider's client-side field manager, whose fields its server-side applies take over (pulumi-kubernetes pkg/await). */
+const PULUMI_FIELD_MANAGER = "pulumi-kubernetes";
+
 /**
  * A router's way into a cluster: the stack's own kubeconfig (secret config
  * `shipgate:kubeconfig`, as the program's provider uses it), else `$KUBECONFIG` or
@@ -46,14 +49,20 @@ export class KubernetesCluster {
         }
     }
 
-    /** A JSON merge patch that fails on a concurrent change (resourceVersion), as shipgate's field manager. */
+    /**
+     * A JSON merge patch that fails on a concurrent change (resourceVersion). It is written under
+     * the field manager "pulumi-kubernetes": the objects are the stack's, the `up` that follows
+     * declares the same values, and the provider takes fields of that (client-side) manager over
+     * before each server-side apply. Under any other name the next `up` that changes a weight
+     * would fail with a field-manager conflict (the provider does not force).
+     */
     async mergePatch(apiVersion: string, kind: string, namespace: string, name: string, resourceVersion: string | undefined, patch: Record<string, unknown>): Promise<void> {
         try {
             await this.objects.patch(
                 { apiVersion, kind, metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) }, ...patch },
                 undefined,
                 undefined,
-                "shipgate",
+                PULUMI_FIELD_MANAGER,
                 undefined,
                 k8s.PatchStrategy.MergePatch,
             );

@@ -12,7 +12,7 @@ export type {
     MeasurementRound,
     Sleep,
 } from "./analysis-types";
-export { count, ms, percent, points } from "./format";
+export { count, ms, percent, points, seconds } from "./format";
 export { HealthCheckSchema, HealthChecksSchema, checkHealth, classifyHealth, healthProblems } from "./health-check";
 export type { CheckHealthOptions, HealthCheck, HealthClassification, HealthColor, HealthResult, HealthStatus } from "./health-check";
 export { HealthMonitor, worstHealth } from "./health-monitor";

@@ -1,5 +1,8 @@
 import type { PromotionEvent } from "../../automation/promotion/promotion-events";
-import { ms, percent } from "../../automation/verify";
+import { ms, percent, seconds } from "../../automation/verify";
+
+/** 350 → "350 ms", 12_300 → "12.3 s". */
+const after = (v: number) => (v < 1000 ? `${Math.round(v)} ms` : seconds(v));
 
 const traffic = (split: Readonly<Record<string, number>>) =>
     Object.entries(split)
@@ -50,7 +53,9 @@ export function formatEvent(event: PromotionEvent): string | undefined {
         case "rollback-step":
             return `  restored ${event.service} in ${ms(event.engineMs)}: ${event.summary}`;
         case "traffic-restored":
-            return `  traffic back on the last good release ${(event.afterMs / 1000).toFixed(1)}s after the failed check`;
+            return event.path === "router"
+                ? `  traffic back on the last good release ${after(event.afterMs)} after the failed check (set at the router)`
+                : `  traffic back on the last good release ${after(event.afterMs)} after the failed check (by the up: ${event.slowPath ?? "the router was not set"})`;
         case "finished":
             return undefined;
     }

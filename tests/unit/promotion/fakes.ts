@@ -25,8 +25,10 @@ export class FakeStack implements StackDriver {
     routerWeights?: (service: string, state: ReleaseState) => Record<string, number>;
     /** Services whose blue-green switch is a platform action (an App Service slot swap). */
     readonly swapped = new Set<string>();
-    /** What a switching-by-action router holds, once the engine has moved it. */
+    /** What a router holds once the engine set it directly (an emergency route, a slot swap), until an `up` declares it again. */
     readonly live = new Map<string, Record<string, number>>();
+    /** Makes the direct setting of a service's router fail (the emergency path then falls back to the `up`). */
+    failSetWeights?: (service: string) => string | undefined;
     previewViolations: PolicyPreviewOutcome["violations"] = [];
     previews = 0;
 
@@ -69,6 +71,8 @@ export class FakeStack implements StackDriver {
     async apply(service: string, state: ReleaseState): Promise<ApplyOutcome> {
         if (this.failApplyWhen?.(service, state)) throw new Error(`engine error applying ${service}`);
         this.releases.set(service, state);
+        // An `up` declares the router's weights again (a slot swap stays what the action made it).
+        if (!this.swapped.has(service)) this.live.delete(service);
         this.log.push({ stack: this.name, service, state });
         return { outputs: await this.outputs(), engineMs: 5, changes: { update: 1 } };
     }
@@ -105,9 +109,10 @@ export class FakeStack implements StackDriver {
 }
 
 /**
- * The router of a fake stack's service: reads back the stack's `routerWeights` (the applied
- * state's split by default); a service in `swapped` switches by action (an App Service slot swap),
- * recorded in `switches` as "<service>/staging".
+ * The router of a fake stack's service: reads back what it was set to directly, else the stack's
+ * `routerWeights` (the applied state's split by default); a service in `swapped` switches by
+ * action (an App Service slot swap), recorded in `switches` as "<service>/staging"; a direct
+ * setting of any other is recorded as "<stack>/<service> stable 100 canary 0".
  */
 export class FakeRouter implements Router {
     readonly kind = "haproxy";
@@ -125,12 +130,15 @@ export class FakeRouter implements Router {
 
     async readWeights(): Promise<RouterReading> {
         const state = this.stack.release(this.service);
-        if (this.switchesByAction) return { supported: true, weights: this.stack.live.get(this.service) ?? { ...trafficSplit(state) }, problems: [] };
+        const live = this.stack.live.get(this.service);
+        if (live) return { supported: true, weights: live, problems: [] };
         return { supported: true, weights: this.stack.routerWeights ? this.stack.routerWeights(this.service, state) : { ...trafficSplit(state) }, problems: [] };
     }
 
     async setWeights(weights: Record<string, number>): Promise<void> {
-        this.switches.push(`${this.service}/staging`);
+        const refused = this.stack.failSetWeights?.(this.service);
+        if (refused) throw new Error(refused);
+        this.switches.push(this.switchesByAction ? `${this.service}/staging` : `${this.stack.name}/${this.service} ${Object.entries(weights).map(([t, w]) => `${t} ${w}`).join(" ")}`);
         this.stack.live.set(this.service, { ...weights });
     }
 }

@@ -82,6 +82,52 @@ describe("the promotion state machine", () => {
         assert.deepEqual(world.notifications, ["started", "rolled-back"]);
     });
 
+    it("puts traffic back at the router before any up, then converges the stack to the same state", async () => {
+        const world = fakeWorld();
+        world.verifier.failWhen = (c) => (c.stage === "production" && c.service === "backend" && c.step.index === 2 ? "error rate 12.0% > 5.0%" : undefined);
+        const { record, error } = await promote(REQUEST, world.env);
+        assert.ok(error instanceof PromotionRolledBack);
+        assert.match(error.message, /traffic was restored .* after the failed check, at the router/);
+        const rb = record.rollback!;
+        assert.equal(rb.trafficPath, "router");
+        assert.deepEqual(rb.directRoute, [
+            { service: "backend", outcome: "routed", router: "fake production/backend", weights: { stable: 100, canary: 0 }, at: rb.trafficRestoredAt },
+        ]);
+        assert.deepEqual(world.switches, ["production/backend stable 100 canary 0"]);
+        assert.ok(Date.parse(rb.trafficRestoredAt!) < Date.parse(rb.steps[0].startedAt), "traffic moved before the first restore up started");
+        assert.deepEqual(rb.steps[0].routerWeights, { stable: 100, canary: 0 }, "the up declared what the router was set to");
+        assert.ok(Date.parse(rb.convergedAt!) >= Date.parse(rb.steps[rb.steps.length - 1].finishedAt!), "converged once the last restore up finished");
+        const restored = world.events.find((e) => e.type === "traffic-restored");
+        assert.deepEqual(restored && { path: restored.path, slow: restored.slowPath }, { path: "router", slow: undefined });
+    });
+
+    it("moves traffic with the up when the router cannot be set directly, and says why it was slower", async () => {
+        const world = fakeWorld();
+        world.verifier.failWhen = (c) => (c.stage === "production" && c.service === "backend" && c.step.index === 1 ? "3 consecutive RED" : undefined);
+        world.stacks.production.failSetWeights = () => "runtime API: connect ECONNREFUSED /run/haproxy.sock";
+        const { record, error } = await promote(REQUEST, world.env);
+        assert.ok(error instanceof PromotionRolledBack);
+        const rb = record.rollback!;
+        assert.equal(rb.result, "succeeded");
+        assert.equal(rb.trafficPath, "up");
+        assert.equal(rb.slowPath, "backend: runtime API: connect ECONNREFUSED /run/haproxy.sock");
+        assert.deepEqual(rb.directRoute?.map((d) => [d.outcome, d.router]), [["failed", "fake production/backend"]]);
+        assert.ok(Date.parse(rb.trafficRestoredAt!) > Date.parse(rb.steps[0].finishedAt!), "traffic came back with the first restore up");
+        assert.match(error.message, /by the up \(backend: runtime API: connect ECONNREFUSED/);
+        assert.equal(describeState(world.stacks.production.release("backend")), "stable 1.0.0 100%, no canary");
+    });
+
+    it("leaves traffic to the up when the last good release runs on no track (failed after the stable track moved)", async () => {
+        const world = fakeWorld();
+        world.verifier.failWhen = (c) => (c.stage === "production" && c.service === "backend" && c.step.kind === "canary-promote" ? "3 consecutive RED" : undefined);
+        const { record } = await promote(REQUEST, world.env);
+        const rb = record.rollback!;
+        assert.equal(rb.trafficPath, "up");
+        assert.deepEqual(rb.directRoute?.map((d) => d.outcome), ["up-only"]);
+        assert.match(rb.slowPath!, /backend: the stable track runs 2\.0\.0, not 1\.0\.0/);
+        assert.deepEqual(world.switches, [], "no router was set to a track that does not run the good release");
+    });
+
     it("rolls back every service the stage changed, the last deployed first", async () => {
         const world = fakeWorld();
         world.verifier.failWhen = (c) => (c.stage === "production" && c.service === "frontend" && c.step.index === 1 ? "P95 480 ms > 2× baseline" : undefined);
