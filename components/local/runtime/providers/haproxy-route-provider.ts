@@ -20,6 +20,13 @@ function desiredWeights(spec: RouteSpec): Record<string, number> {
     return sharesOf(haproxyWeights(spec.servers));
 }
 
+/** Weights by server, in whatever order HAProxy and the spec list the servers. */
+function sameWeights(a: Readonly<Record<string, number>> | undefined, b: Readonly<Record<string, number>>): boolean {
+    if (!a) return false;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => a[k] === b[k]);
+}
+
 export const provider: pulumi.dynamic.ResourceProvider = {
     async diff(_id, olds: HaproxyRouteOutputs, news: HaproxyRouteInputs) {
         if (typeof news.spec !== "object" || typeof news.master !== "object") {
@@ -27,7 +34,7 @@ export const provider: pulumi.dynamic.ResourceProvider = {
             return { changes: true, replaces: [], deleteBeforeReplace: true };
         }
         const replaces = olds.spec.service !== news.spec.service || olds.dir !== news.dir ? ["spec.service"] : [];
-        const drifted = JSON.stringify(olds.live?.weights) !== JSON.stringify(desiredWeights(news.spec));
+        const drifted = !sameWeights(olds.live?.weights, desiredWeights(news.spec));
         const changed =
             JSON.stringify(olds.spec) !== JSON.stringify(news.spec) || JSON.stringify(olds.master) !== JSON.stringify(news.master) || drifted;
         return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: true };
