@@ -1,11 +1,12 @@
-import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { Stack } from "@pulumi/pulumi/automation";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ReleaseState } from "../../components/release";
 import { Project } from "./project";
 import { StackConfigFile } from "./stack-config-file";
-import { StackOutputs, parseStackOutputs } from "./stack-outputs";
+import { engineUp } from "./engine-up";
+import { StackOutputs, StackOutputsSchema, parseStackOutputs } from "./stack-outputs";
 
 export interface ApplyOutcome {
     readonly outputs: StackOutputs;
@@ -40,7 +41,7 @@ export interface StackDriver {
     config(): Record<string, unknown>;
     /** The stack's config as the engine decrypts it (secrets included), for hooks' {fromConfig} secrets. */
     allConfig(): Promise<Record<string, { value: string; secret?: boolean }>>;
-    apply(service: string, state: ReleaseState, options?: { signal?: AbortSignal; onEvent?: (e: EngineEvent) => void; message?: string }): Promise<ApplyOutcome>;
+    apply(service: string, state: ReleaseState, options?: { signal?: AbortSignal; message?: string }): Promise<ApplyOutcome>;
     outputs(): Promise<StackOutputs>;
     previewWithPolicies(
         target: ReadonlyMap<string, ReleaseState>,
@@ -82,22 +83,20 @@ export class EngineStackDriver implements StackDriver {
         return (await this.stack.getAllConfig()) as Record<string, { value: string; secret?: boolean }>;
     }
 
-    async apply(service: string, state: ReleaseState, options: { signal?: AbortSignal; onEvent?: (e: EngineEvent) => void; message?: string } = {}): Promise<ApplyOutcome> {
+    async apply(service: string, state: ReleaseState, options: { signal?: AbortSignal; message?: string } = {}): Promise<ApplyOutcome> {
         this.file.reload();
         this.file.setRelease(service, state);
         this.file.save();
         const started = Date.now();
-        const result = await this.stack.up({
-            color: "never",
-            signal: options.signal,
-            onEvent: options.onEvent,
-            message: options.message,
-            userAgent: "shipgate",
-        });
+        const result = await engineUp(this.stack, { signal: options.signal, message: options.message });
+        const engineMs = Date.now() - started;
+        // The event log masks secret outputs; the stack's own outputs then say what they are.
+        const masked = JSON.stringify(result.outputs ?? {}).includes('"[secret]"');
+        const fromEvents = result.outputs && !masked ? StackOutputsSchema.safeParse(result.outputs) : undefined;
         return {
-            outputs: parseStackOutputs(result.outputs as Record<string, { value: unknown }>),
-            engineMs: Date.now() - started,
-            changes: result.summary.resourceChanges ?? {},
+            outputs: fromEvents?.success ? fromEvents.data : await this.outputs(),
+            engineMs,
+            changes: result.changes,
         };
     }
 
