@@ -10,6 +10,7 @@ import { writeReports } from "../automation/records/report";
 import { GlobalOptions, chooseView } from "./commands/common";
 import { engineEnvironment } from "./engine-environment";
 import { interruptSignal } from "./interrupt";
+import { refreshProgramBuild } from "./program-build";
 import { createLogger } from "./output/logger";
 import { View } from "./output/view";
 
@@ -48,6 +49,7 @@ export async function runWithEngine(
         view?.close();
         return exitCodeFor(err);
     }
+    refreshProgramBuild(say);
     const { logger, file: logFile } = createLogger(project.dir, `${kind}-${new Date().toISOString().replace(/[:.]/g, "-")}`, global.logFormat === "json");
     const interrupt = interruptSignal((sig, count) => {
         logger.warn({ signal: sig, count }, "interrupted");

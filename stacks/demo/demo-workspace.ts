@@ -12,6 +12,12 @@ export interface DemoWorkspace {
     stackFile(name: string): string;
 }
 
+/** The repository's Pulumi.yaml runtime and program, for a project folder elsewhere. */
+export function relocatedProject(repo: string, dir: string): { runtime: unknown; main: string } {
+    const project = YAML.parse(readFileSync(path.join(repo, "Pulumi.yaml"), "utf8")) as { runtime: unknown; main: string };
+    return { runtime: project.runtime, main: path.relative(dir, path.join(repo, project.main)) };
+}
+
 /**
  * The demo runs the shipped stacks, on the local platform, in a project folder of its own so
  * it never edits the repository's Pulumi.<stack>.yaml: each run starts from copies of them with
@@ -25,8 +31,7 @@ export async function demoWorkspace(repo: string, timings: { bakeSeconds: number
         YAML.stringify({
             name: "shipgate",
             description: "shipgate's demo: the shipped stacks with demo timings (see stacks/demo)",
-            runtime: { name: "nodejs", options: { typescript: true, transpileOnly: true } },
-            main: path.relative(dir, path.join(repo, "stacks", "program")),
+            ...relocatedProject(repo, dir),
         }),
     );
     for (const name of ["staging", "production"]) {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
+import { relocatedProject } from "../../stacks/demo/demo-workspace";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(REPO_ROOT, ".shipgate", "bin");
@@ -65,8 +66,7 @@ export async function createTestProject(prefix = "shipgate-it-"): Promise<TestPr
         path.join(dir, "Pulumi.yaml"),
         YAML.stringify({
             name: "shipgate",
-            runtime: { name: "nodejs", options: { typescript: true, transpileOnly: true } },
-            main: path.relative(dir, path.join(REPO_ROOT, "stacks", "program")),
+            ...relocatedProject(REPO_ROOT, dir),
         }),
     );
     const env: Record<string, string> = {

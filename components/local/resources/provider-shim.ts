@@ -1,18 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
 
 /**
  * A dynamic provider that loads its implementation module at run time, inside the engine's
  * dynamic-provider process. Pulumi serializes a dynamic provider's code into the state;
- * serializing only this shim (two absolute paths) keeps every implementation an ordinary
- * module with ordinary imports, testable on its own. A `.ts` implementation (this repository
- * run from source) is loaded through ts-node.
+ * serializing only this shim (absolute paths) keeps every implementation an ordinary module
+ * with ordinary imports, testable on its own. What it captures is the implementation's
+ * TypeScript source, whether the program runs from dist/ or from source, so the state is the
+ * same either way; at load time it runs the compiled module when the build is fresh
+ * (engine/build/fresh-build.js), else the source through ts-node.
  */
 export function providerShim(implementation: string): pulumi.dynamic.ResourceProvider {
-    const modulePath = require.resolve(implementation);
-    const tsNodePath = modulePath.endsWith(".ts") ? require.resolve("ts-node") : "";
+    const freshBuild = path.resolve(__dirname, __filename.endsWith(".ts") ? "../../.." : "../../../..", "engine", "build", "fresh-build.js");
+    const source: string = require(freshBuild).sourceOf(require.resolve(implementation));
+    const tsNodePath = require.resolve("ts-node");
     const load = (): pulumi.dynamic.ResourceProvider => {
         const g = globalThis as { __shipgateTsNode?: boolean };
-        if (tsNodePath && !g.__shipgateTsNode) {
+        const modulePath: string = require(freshBuild).compiledOrSource(source);
+        if (modulePath.endsWith(".ts") && !g.__shipgateTsNode) {
             require(tsNodePath).register({
                 transpileOnly: true,
                 skipProject: true,
