@@ -65,7 +65,7 @@ function timings(record: PromotionRecord): string {
     }
     if (record.rollback?.trafficRestoredAt && record.rollback.failedAt) {
         lines.push(
-            `  rollback: traffic back on the last good release ${((Date.parse(record.rollback.trafficRestoredAt) - Date.parse(record.rollback.failedAt)) / 1000).toFixed(1)} s after the failed check; done ${((Date.parse(record.rollback.finishedAt ?? record.rollback.startedAt) - Date.parse(record.rollback.failedAt)) / 1000).toFixed(1)} s after it`,
+            `  rollback: traffic back on the last good release ${((Date.parse(record.rollback.trafficRestoredAt) - Date.parse(record.rollback.failedAt)) / 1000).toFixed(1)} s after the failed check (${record.rollback.trafficPath === "router" ? "set at the router" : `by the up${record.rollback.slowPath ? `: ${record.rollback.slowPath}` : ""}`}); done ${((Date.parse(record.rollback.finishedAt ?? record.rollback.startedAt) - Date.parse(record.rollback.failedAt)) / 1000).toFixed(1)} s after it`,
         );
     }
     return lines.join("\n");

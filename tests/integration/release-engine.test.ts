@@ -132,8 +132,19 @@ describe("the release engine and the local platform, end to end", function () {
         const restoredMs = Date.parse(record.rollback!.trafficRestoredAt!) - Date.parse(record.rollback!.failedAt!);
         console.log(`      first failing check → traffic fully back on stable: ${(restoredMs / 1000).toFixed(1)} s`);
         assert.ok(restoredMs < 60_000, `traffic back on stable within 60 s of the failed check (took ${restoredMs} ms)`);
+        // Traffic first: HAProxy was set through its runtime API and read back before the restore up.
+        assert.equal(record.rollback!.trafficPath, "router", record.rollback!.slowPath);
+        assert.deepEqual(
+            record.rollback!.directRoute?.map((d) => [d.service, d.outcome, d.router, d.weights]),
+            [["backend", "routed", "haproxy be_backend", { stable: 100, canary: 0 }]],
+        );
+        assert.ok(Date.parse(record.rollback!.trafficRestoredAt!) <= Date.parse(record.rollback!.steps[0].startedAt), "traffic moved before the first restore up");
+        assert.match(run.output, /traffic back on the last good release .* after the failed check \(set at the router\)/);
         assert.equal(fx.stackFile("production"), before);
         assert.deepEqual(await fx.routerWeights("production", "backend"), { stable: 100, canary: 0 });
+        const preview = await fx.stacks.production.preview({ color: "never" });
+        const changed = Object.entries(preview.changeSummary).filter(([k, n]) => k !== "same" && n);
+        assert.deepEqual(changed, [], `after the rollback a preview changes nothing: ${JSON.stringify(preview.changeSummary)}`);
     });
 
     it("rolls back a release whose error rate rises at the 50% step, leaving production exactly as it was", async () => {

@@ -1,12 +1,15 @@
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { pulumiCommand } from "../../helpers/engine";
-import { KubeCluster, installKubernetesPlugin, startCluster } from "../../helpers/kube-cluster";
+import { KUBERNETES_PLUGIN_VERSION, KubeCluster, installKubernetesPlugin, startCluster } from "../../helpers/kube-cluster";
+
+const REPO_BIN = path.resolve(__dirname, "../../../.shipgate/bin");
 
 // The Kubernetes provider plugin shipgate builds, through the real engine, against a real API
 // server (kwok runs the pods): objects are created, awaited, validated by the API server and
@@ -146,6 +149,18 @@ describe("Kubernetes provider against a real control plane", function () {
         assert.equal(gateway.spec.listeners[0].name, "https");
         assert.equal(gateway.spec.listeners[0].protocol, "HTTPS");
         assert.deepEqual(cluster.gateway, { namespace: "gateway-system", name: "public", sectionName: "https" });
+    });
+
+    it("the engine lists the provider plugin it will load: kubernetes 4.24.1 (pulumi plugin ls)", async () => {
+        const pulumiBin = existsSync(path.join(REPO_BIN, "pulumi")) ? path.join(REPO_BIN, "pulumi") : "pulumi";
+        const listed = JSON.parse(
+            execFileSync(pulumiBin, ["plugin", "ls", "--json"], { env: { ...process.env, PULUMI_HOME: path.join(work, "pulumi-home"), PULUMI_SKIP_UPDATE_CHECK: "true" }, encoding: "utf8" }),
+        ) as { name: string; kind: string; version: string }[];
+        assert.deepEqual(
+            listed.filter((p) => p.name === "kubernetes").map((p) => `${p.kind} ${p.name} ${p.version}`),
+            [`resource kubernetes ${KUBERNETES_PLUGIN_VERSION}`],
+        );
+        assert.equal(KUBERNETES_PLUGIN_VERSION, "4.24.1");
     });
 
     it("ups a Deployment that becomes Available and an HTTPRoute stored with its 90/10 weights", async () => {

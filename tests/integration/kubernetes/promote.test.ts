@@ -93,8 +93,20 @@ describe("shipgate promote on Kubernetes (real API server, real engine)", functi
         const record = lastRecord();
         assert.equal(record.result, "rolled-back");
         assert.equal(record.rollback?.result, "succeeded");
+        // Traffic first: the HTTPRoute patched through the API server and read back, before any up.
+        assert.equal(record.rollback?.trafficPath, "router", record.rollback?.slowPath);
+        assert.deepEqual(
+            record.rollback?.directRoute?.map((d) => [d.outcome, d.router, d.weights]),
+            [["routed", `HTTPRoute ${fx.namespace("production")}/backend`, { stable: 100, canary: 0 }]],
+        );
         const first = record.rollback!.steps[0];
-        assert.deepEqual(first.routerWeights, { stable: 100, canary: 0 }, "the first restore step put all traffic on stable, read back from the API server");
+        assert.deepEqual(first.routerWeights, { stable: 100, canary: 0 }, "the first restore step's up declared the same split, read back from the API server");
+        // The up took the patched fields over: no field is left to a manager whose next apply would conflict.
+        const route = (await fx.objects.read({ apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { name: "backend", namespace: fx.namespace("production") } })) as {
+            metadata: { managedFields?: { manager?: string; operation?: string }[] };
+        };
+        const managers = (route.metadata.managedFields ?? []).map((m) => `${m.manager}/${m.operation}`);
+        assert.ok(!managers.includes("pulumi-kubernetes/Update"), `the provider took the emergency patch's fields over: ${managers.join(", ")}`);
         assert.deepEqual(await fx.routeWeights("production", "backend"), { "backend-stable": 100 });
         assert.equal(fx.stackFile("production"), before, "the stack file is the last good release again, byte for byte");
         assert.equal(release("production", "backend").stable, stable);
