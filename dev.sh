@@ -96,9 +96,10 @@ setup() {
     # A passphrase of this machine's own for the embedded backend's secrets (never committed).
     [ -s "$root/.shipgate/passphrase" ] || (umask 077 && head -c 24 /dev/urandom | base64 >"$root/.shipgate/passphrase")
     export_env
-    # The program compiled to dist/ (3 s): each `up` then loads no TypeScript. Only when stale;
-    # a stale build is never run (stacks/program/main.js falls back to the sources).
-    if ! node -e 'process.exit(require(process.argv[1]).staleReason() ? 1 : 0)' "$root/engine/build/fresh-build.js"; then
+    # The program and the policy pack compiled to JavaScript (3 s): each `up` and each policy
+    # preview then loads no TypeScript. Only when stale; a stale build is never run (main.js of
+    # each falls back to the sources).
+    if ! node -e 'process.exit(require(process.argv[1]).staleBuild() ? 1 : 0)' "$root/engine/build/fresh-build.js"; then
         (cd "$root" && node engine/build/build.js) | sed 's/^/[build] /'
     fi
 }

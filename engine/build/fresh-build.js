@@ -15,9 +15,11 @@ function hashOf(file) {
     return createHash("sha256").update(readFileSync(file)).digest("hex");
 }
 
-/** The build of the repository at `root`: its dist/ folder and whether it is fresh. */
-function buildOf(root, env = process.env) {
-    const dist = path.join(root, "dist");
+/**
+ * A build of the repository at `root`: its output folder (dist/ for the program, the pack's own
+ * dist/ for the policy pack) and whether it is fresh.
+ */
+function buildOf(root, env = process.env, dist = path.join(root, "dist")) {
     const manifest = path.join(dist, ".build-manifest.json");
     let verdict;
 
@@ -63,4 +65,13 @@ function buildOf(root, env = process.env) {
     return { root, dist, manifest, staleReason, sourceOf, compiledOrSource };
 }
 
-module.exports = { hashOf, buildOf, ...buildOf(path.resolve(__dirname, "../..")) };
+const ROOT = path.resolve(__dirname, "../..");
+/** The policy pack's build (engine/build/build.js writes it inside the pack). */
+const PACK_DIST = path.join(ROOT, "policies", "deployment-gates", "dist");
+
+/** Why the program's or the pack's build is stale, or undefined when both are fresh (`npm run build` redoes both). */
+function staleBuild(env = process.env) {
+    return buildOf(ROOT, env).staleReason() || buildOf(ROOT, env, PACK_DIST).staleReason();
+}
+
+module.exports = { hashOf, buildOf, staleBuild, PACK_DIST, ...buildOf(ROOT) };

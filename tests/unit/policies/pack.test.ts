@@ -40,7 +40,7 @@ describe("the deployment-gates pack", () => {
     });
 
     it("is a nodejs pack with its own versioned package and exact SDK pins, and a lock file for npm ci", () => {
-        assert.equal(YAML.parse(readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8")).runtime, "nodejs");
+        assert.equal(YAML.parse(readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8")).runtime.name, "nodejs");
         const pkg = readJson(path.join(PACK, "package.json"));
         assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
         assert.equal(pkg.dependencies["@pulumi/policy"], "1.21.0");
