@@ -78,6 +78,7 @@ export async function routeTrafficDirectly(args: EmergencyRouteArgs): Promise<Em
     );
     const slow = services.filter((s) => s.outcome === "up-only" || s.outcome === "failed");
     if (slow.length) return { services, slowPath: slow.map((s) => `${s.service}: ${s.reason}`).join("; ") };
-    const last = Math.max(...services.map((s) => Date.parse(s.at!)));
-    return { services, restoredAt: new Date(last) };
+    // Nothing touched yet (a hook failed before the first step): traffic never left.
+    if (!services.length) return { services, restoredAt: args.now() };
+    return { services, restoredAt: new Date(Math.max(...services.map((s) => Date.parse(s.at!)))) };
 }
