@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { Command, Option } from "commander";
 import { readLog } from "../automation/records/deployment-log";
 import { PromotionRecord } from "../automation/records/promotion-record";
+import { rollbackTrafficRestore } from "../automation/records/traffic-restore";
 import { parseStackOutputs } from "../automation/stack-outputs";
 import { DemoWorkspace, demoWorkspace } from "./demo-workspace";
 import { Traffic } from "./traffic";
@@ -65,7 +66,7 @@ function timings(record: PromotionRecord): string {
     }
     if (record.rollback?.trafficRestoredAt && record.rollback.failedAt) {
         lines.push(
-            `  rollback: traffic back on the last good release ${((Date.parse(record.rollback.trafficRestoredAt) - Date.parse(record.rollback.failedAt)) / 1000).toFixed(1)} s after the failed check (${record.rollback.trafficPath === "router" ? "set at the router" : `by the up${record.rollback.slowPath ? `: ${record.rollback.slowPath}` : ""}`}); done ${((Date.parse(record.rollback.finishedAt ?? record.rollback.startedAt) - Date.parse(record.rollback.failedAt)) / 1000).toFixed(1)} s after it`,
+            `  rollback: traffic back on the last good release ${rollbackTrafficRestore(record.rollback) ?? "(time not recorded)"}; done ${((Date.parse(record.rollback.finishedAt ?? record.rollback.startedAt) - Date.parse(record.rollback.failedAt)) / 1000).toFixed(1)} s after it`,
         );
     }
     return lines.join("\n");

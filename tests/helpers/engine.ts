@@ -99,3 +99,8 @@ export async function createTestProject(prefix = "shipgate-it-"): Promise<TestPr
         },
     };
 }
+
+/** An engine summary without its "same" count: {} when an up or a preview changes nothing. */
+export function changesOtherThanSame(summary: Readonly<Record<string, number | undefined>> | undefined): Record<string, number> {
+    return Object.fromEntries(Object.entries(summary ?? {}).filter((e): e is [string, number] => e[0] !== "same" && !!e[1]));
+}

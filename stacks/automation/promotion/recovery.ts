@@ -1,6 +1,7 @@
 import { describeState, liveArtifact } from "../../../components/release";
 import { PromotionRolledBack, RollbackFailed } from "../errors";
-import { PromotionRecord, RollbackRecord } from "../records/promotion-record";
+import { PromotionRecord } from "../records/promotion-record";
+import { describeTrafficRestore } from "../records/traffic-restore";
 import type { PromoteRequest, PromotionEnvironment } from "./promote";
 import type { StagePlan } from "./preflight";
 import { RollbackTarget, rollbackStage } from "./rollback-stage";
@@ -33,7 +34,7 @@ export async function recover(plan: StagePlan, touched: RollbackTarget[], err: u
     if (rollback.record.result === "succeeded") {
         record.result = "rolled-back";
         return new PromotionRolledBack(
-            `${failure.message}\n${plan.stage} is back on its last good release (${touched.map((t) => `${t.service}: ${describeState(t.lastGood)}`).join("; ")}); traffic was restored ${restoredAfter(rollback.record, failure.failedAt)}`,
+            `${failure.message}\n${plan.stage} is back on its last good release (${touched.map((t) => `${t.service}: ${describeState(t.lastGood)}`).join("; ")}); traffic was restored ${describeTrafficRestore(Date.parse(rollback.record.trafficRestoredAt ?? rollback.record.startedAt) - failure.failedAt.getTime(), rollback.record.trafficPath, rollback.record.slowPath)}`,
             failure,
         );
     }
@@ -45,9 +46,3 @@ export async function recover(plan: StagePlan, touched: RollbackTarget[], err: u
     );
 }
 
-/** "0.2 s after the failed check, at the router" or "9.8 s after the failed check, by the up (why)". */
-function restoredAfter(rollback: RollbackRecord, failedAt: Date): string {
-    const ms = Date.parse(rollback.trafficRestoredAt ?? rollback.startedAt) - failedAt.getTime();
-    const after = `${(ms / 1000).toFixed(1)} s after the failed check`;
-    return rollback.trafficPath === "router" ? `${after}, at the router` : `${after}, by the up${rollback.slowPath ? ` (${rollback.slowPath})` : ""}`;
-}

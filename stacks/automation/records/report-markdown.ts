@@ -1,4 +1,5 @@
 import { duration, secondUtc } from "./format-time";
+import { rollbackTrafficRestore } from "./traffic-restore";
 import { COLOR_EMOJI, Color, RunReport, ServiceStatus, StepReport, UNKNOWN_COLOR, outcomeIcon } from "./report-model";
 
 /**
@@ -144,7 +145,7 @@ function rollbackSection(r: RunReport): string[] {
         `- reason: ${rb.reason}`,
         `- check failed: ${secondUtc(rb.failedAt)}`,
         `- started: ${secondUtc(rb.startedAt)}`,
-        `- traffic restored: ${secondUtc(rb.trafficRestoredAt)}${trafficPath(rb)}`,
+        `- traffic restored: ${secondUtc(rb.trafficRestoredAt)}${rollbackTrafficRestore(rb) ? ` (${rollbackTrafficRestore(rb)})` : ""}`,
         ...(rb.directRoute ?? []).map(
             (d) =>
                 `  - ${d.service}: ${
@@ -164,13 +165,6 @@ function rollbackSection(r: RunReport): string[] {
     ];
     if (rb.stepsReport.length) out.push(...stepsTable(rb.stepsReport), "");
     return out;
-}
-
-/** ", at the routers, 0.2 s after the failed check" or ", by the up, 9.8 s after … (why)". */
-function trafficPath(rb: NonNullable<RunReport["rollback"]>): string {
-    if (!rb.trafficRestoredAt || !rb.trafficPath) return "";
-    const after = rb.failedAt ? `, ${duration(Date.parse(rb.trafficRestoredAt) - Date.parse(rb.failedAt))} after the failed check` : "";
-    return rb.trafficPath === "router" ? ` (at the routers${after})` : ` (by the up${after}${rb.slowPath ? `; not at the router: ${rb.slowPath}` : ""})`;
 }
 
 const tracks = (weights: Readonly<Record<string, number>> | undefined) =>

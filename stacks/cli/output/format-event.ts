@@ -1,8 +1,6 @@
 import type { PromotionEvent } from "../../automation/promotion/promotion-events";
-import { ms, percent, seconds } from "../../automation/verify";
-
-/** 350 → "350 ms", 12_300 → "12.3 s". */
-const after = (v: number) => (v < 1000 ? `${Math.round(v)} ms` : seconds(v));
+import { describeTrafficRestore } from "../../automation/records/traffic-restore";
+import { ms, percent } from "../../automation/verify";
 
 const traffic = (split: Readonly<Record<string, number>>) =>
     Object.entries(split)
@@ -53,9 +51,7 @@ export function formatEvent(event: PromotionEvent): string | undefined {
         case "rollback-step":
             return `  restored ${event.service} in ${ms(event.engineMs)}: ${event.summary}`;
         case "traffic-restored":
-            return event.path === "router"
-                ? `  traffic back on the last good release ${after(event.afterMs)} after the failed check (set at the router)`
-                : `  traffic back on the last good release ${after(event.afterMs)} after the failed check (by the up: ${event.slowPath ?? "the router was not set"})`;
+            return `  traffic back on the last good release ${describeTrafficRestore(event.afterMs, event.path, event.slowPath)}`;
         case "finished":
             return undefined;
     }

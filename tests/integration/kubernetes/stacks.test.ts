@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "
 import * as path from "node:path";
 import YAML from "yaml";
 import { StackConfigFile } from "../../../stacks/automation/stack-config-file";
-import { TestProject, createTestProject, shippedStackConfig } from "../../helpers/engine";
+import { TestProject, changesOtherThanSame, createTestProject, shippedStackConfig } from "../../helpers/engine";
 import { KubeCluster, installKubernetesPlugin, startCluster } from "../../helpers/kube-cluster";
 
 // The shipped stacks (staging blue-green, production canary) on `shipgate:platform: kubernetes`
@@ -35,28 +35,17 @@ function onKubernetes(stack: ShippedStack, cluster: KubeCluster, namespace: stri
 
 const HTTP_ROUTE = { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute" };
 
-/** `kind/name` of each Kubernetes object an engine operation touched with `op`. */
-function touched(events: EngineEvent[], op: string): string[] {
+/**
+ * `kind/name` of each Kubernetes object that engine events show with `op`: what an up did
+ * (resOutputsEvent), or what a preview plans (resourcePreEvent).
+ */
+function objectsWith(events: EngineEvent[], op: string, kind: "resOutputsEvent" | "resourcePreEvent" = "resOutputsEvent"): string[] {
     const seen = new Set<string>();
     for (const e of events) {
-        const m = e.resOutputsEvent?.metadata;
+        const m = e[kind]?.metadata;
         if (m && m.op === op && m.type.startsWith("kubernetes:")) seen.add(`${m.type.split(":").pop()}/${m.urn.split("::").pop()}`);
     }
     return [...seen].sort();
-}
-
-/** `kind/name` of the Kubernetes objects a preview says it would create. */
-function planned(events: EngineEvent[], op: string): string[] {
-    const seen = new Set<string>();
-    for (const e of events) {
-        const m = e.resourcePreEvent?.metadata;
-        if (m && m.op === op && m.type.startsWith("kubernetes:")) seen.add(`${m.type.split(":").pop()}/${m.urn.split("::").pop()}`);
-    }
-    return [...seen].sort();
-}
-
-function changesOtherThanSame(summary: Record<string, number> | undefined): Record<string, number> {
-    return Object.fromEntries(Object.entries(summary ?? {}).filter(([k, n]) => k !== "same" && n));
 }
 
 describe("the shipped stacks on Kubernetes (real API server, real engine, real provider plugin)", function () {
@@ -169,7 +158,7 @@ describe("the shipped stacks on Kubernetes (real API server, real engine, real p
         // preview: every object the stack will create, nothing applied yet.
         const previewEvents: EngineEvent[] = [];
         const preview = await stack.preview({ color: "never", onEvent: (e) => previewEvents.push(e) });
-        assert.deepEqual(planned(previewEvents, "create"), [...c.creates].sort(), "the objects preview plans to create");
+        assert.deepEqual(objectsWith(previewEvents, "create", "resourcePreEvent"), [...c.creates].sort(), "the objects preview plans to create");
         assert.deepEqual(changesOtherThanSame(preview.changeSummary), { create: preview.changeSummary.create }, JSON.stringify(preview.changeSummary));
         await assert.rejects(core.readNamespace({ name: c.namespace }), "preview created nothing in the cluster");
 
@@ -177,7 +166,7 @@ describe("the shipped stacks on Kubernetes (real API server, real engine, real p
         const upEvents: EngineEvent[] = [];
         const up = await stack.up({ color: "never", onEvent: (e) => upEvents.push(e) });
         assert.equal(up.summary.result, "succeeded");
-        assert.deepEqual(touched(upEvents, "create"), [...c.creates].sort(), "the objects up created");
+        assert.deepEqual(objectsWith(upEvents, "create"), [...c.creates].sort(), "the objects up created");
         await assertAvailable(c.namespace, c.deployments);
         for (const [name, split] of Object.entries(c.routes)) {
             assert.deepEqual(await routeSplit(c.namespace, name), split, `HTTPRoute ${c.namespace}/${name}`);
@@ -196,9 +185,9 @@ describe("the shipped stacks on Kubernetes (real API server, real engine, real p
         setRelease(c.stack, c.change.service, c.change.release);
         const changeEvents: EngineEvent[] = [];
         const changed = await stack.up({ color: "never", onEvent: (e) => changeEvents.push(e) });
-        assert.deepEqual(touched(changeEvents, "create"), [...c.changeCreates].sort(), "created by the release change");
-        assert.deepEqual(touched(changeEvents, "update"), [...c.changeUpdates].sort(), "updated by the release change");
-        assert.deepEqual([...touched(changeEvents, "delete"), ...touched(changeEvents, "replace")], [], "nothing deleted or replaced");
+        assert.deepEqual(objectsWith(changeEvents, "create"), [...c.changeCreates].sort(), "created by the release change");
+        assert.deepEqual(objectsWith(changeEvents, "update"), [...c.changeUpdates].sort(), "updated by the release change");
+        assert.deepEqual([...objectsWith(changeEvents, "delete"), ...objectsWith(changeEvents, "replace")], [], "nothing deleted or replaced");
         const { create = 0, update = 0 } = changed.summary.resourceChanges ?? {};
         assert.ok(create >= c.changeCreates.length && update >= c.changeUpdates.length, JSON.stringify(changed.summary.resourceChanges));
         await assertAvailable(c.namespace, c.deploymentsAfterChange);

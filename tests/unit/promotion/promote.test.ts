@@ -87,7 +87,7 @@ describe("the promotion state machine", () => {
         world.verifier.failWhen = (c) => (c.stage === "production" && c.service === "backend" && c.step.index === 2 ? "error rate 12.0% > 5.0%" : undefined);
         const { record, error } = await promote(REQUEST, world.env);
         assert.ok(error instanceof PromotionRolledBack);
-        assert.match(error.message, /traffic was restored .* after the failed check, at the router/);
+        assert.match(error.message, /traffic was restored .* after the failed check, set at the router/);
         const rb = record.rollback!;
         assert.equal(rb.trafficPath, "router");
         assert.deepEqual(rb.directRoute, [
