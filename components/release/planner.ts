@@ -269,7 +269,8 @@ function number(drafts: Draft[]): PlannedStep[] {
 /**
  * The settled state of `state`'s service running `artifact`: the target of a rollback to a
  * named earlier release. Blue-green reuses a color that already runs the artifact, else the
- * idle one, so `planRollback` can bring it up before moving traffic.
+ * idle one, so `planRollback` can bring it up and move traffic before the other color is
+ * scaled down.
  */
 export function settledAt(state: ReleaseState, artifact: Artifact): ReleaseState {
     switch (state.strategy) {
@@ -277,7 +278,9 @@ export function settledAt(state: ReleaseState, artifact: Artifact): ReleaseState
             return revalidate({ ...state, stable: artifact, canary: undefined, weight: 0 });
         case "blueGreen": {
             const color = (["blue", "green"] as const).find((c) => sameArtifact(state[c], artifact)) ?? otherColor(state.active);
-            return revalidate({ ...state, [color]: artifact, active: color, idleScaledDown: false });
+            // Settled: the other color (the release rolled away from) is scaled down, as after a
+            // promotion, or the next promotion would find a release still in flight.
+            return revalidate({ ...state, [color]: artifact, active: color, idleScaledDown: true });
         }
         case "rolling":
             return revalidate({ ...state, current: artifact });

@@ -9,6 +9,8 @@ import {
     planRelease,
     planRollback,
     sameState,
+    settledAt,
+    describeState,
     trafficSplit,
 } from "../../../components/release";
 
@@ -104,6 +106,18 @@ describe("release planner", () => {
         assert.equal(first.active, "green", "no traffic moves until blue runs again");
         assert.equal(first.idleScaledDown, false);
         assert.ok(sameState(fromScaledDown[fromScaledDown.length - 1].state, lastGood));
+    });
+
+    it("rolls a blue-green service back to a named release settled: traffic first, the old color scaled down, the next release plans", () => {
+        const released = planRelease(parseReleaseState({ strategy: "blueGreen", blue: "1.0.0" }), { version: "3.0.0" }).steps.at(-1)!.state;
+        const target = settledAt(released, { version: "1.0.0" });
+        const rollback = planRollback(released, target).map((s) => describeState(s.state));
+        assert.deepEqual(rollback, [
+            "green 3.0.0 active, blue 1.0.0 idle",
+            "blue 1.0.0 active, green 3.0.0 idle",
+            "blue 1.0.0 active, green 3.0.0 idle (scaled down)",
+        ]);
+        assert.doesNotThrow(() => planRelease(target, { version: "4.0.0" }), "no release is left in flight");
     });
 
     it("has nothing to do when the state already is the last good one", () => {
