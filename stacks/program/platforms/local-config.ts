@@ -16,6 +16,14 @@ export const LocalPlatformSchema = z
         /** HAProxy's stats page (`/`) and Prometheus exporter (`/metrics`). */
         routerStatsPort: PortSchema,
         prometheusPort: PortSchema,
+        /**
+         * Where the processes, HAProxy and Prometheus keep their state: default
+         * `.shipgate/local/<stack>` in the checkout that runs `up`. Relative paths are from the
+         * project. The stack's resources are named after it, so every checkout that shares the
+         * stack on this machine (a second clone, the next CI run in another folder) sets the same
+         * absolute path, or its preview would replace them.
+         */
+        stateDir: z.string().min(1).optional(),
         /** How often Prometheus scrapes (short on a laptop, so a demo's bake sees data quickly). */
         scrapeIntervalSeconds: z.number().int().min(1).max(60).default(2),
         canaryHeader: HeaderMatchSchema.prefault({}),

@@ -20,7 +20,7 @@ export function localPlatform(options: LocalPlatformOptions): ServicePlatform {
     const { settings } = options;
     const platform = new LocalPlatform("local", {
         stack: options.stack,
-        stateDir: path.join(options.projectRoot, ".shipgate", "local", options.stack),
+        stateDir: path.resolve(options.projectRoot, settings.stateDir ?? path.join(".shipgate", "local", options.stack)),
         routerStatsPort: settings.routerStatsPort,
         prometheusPort: settings.prometheusPort,
         scrapeIntervalSeconds: settings.scrapeIntervalSeconds,
