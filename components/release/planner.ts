@@ -280,7 +280,7 @@ export function settledAt(state: ReleaseState, artifact: Artifact): ReleaseState
             const color = (["blue", "green"] as const).find((c) => sameArtifact(state[c], artifact)) ?? otherColor(state.active);
             // Settled: the other color (the release rolled away from) is scaled down, as after a
             // promotion, or the next promotion would find a release still in flight.
-            return revalidate({ ...state, [color]: artifact, active: color, idleScaledDown: true });
+            return revalidate({ ...state, [color]: artifact, active: color, idleScaledDown: state[otherColor(color)] !== undefined });
         }
         case "rolling":
             return revalidate({ ...state, current: artifact });

@@ -38,10 +38,24 @@ export class RollbackFailed extends Error {
     }
 }
 
+/** The run ended, but its release state did not reach the repository (the write-back push failed). */
+export class RepositoryOutOfStep extends Error {
+    constructor(
+        message: string,
+        readonly commands: readonly string[],
+        /** What the run itself said (a rolled-back promotion's reason), kept for the person reading. */
+        readonly cause?: unknown,
+    ) {
+        super(`${message}${commands.length ? `\n  to put it in step:\n${commands.map((c) => `    ${c}`).join("\n")}` : ""}`);
+        this.name = "RepositoryOutOfStep";
+    }
+}
+
 export function exitCodeFor(err: unknown): ExitCodeValue {
     if (err instanceof InvalidInputError) return ExitCode.BadInput;
     if (err instanceof GateRefusal) return ExitCode.Refused;
     if (err instanceof PromotionRolledBack) return ExitCode.RolledBack;
     if (err instanceof RollbackFailed) return ExitCode.RollbackFailed;
+    if (err instanceof RepositoryOutOfStep) return ExitCode.OutOfStep;
     return ExitCode.Error;
 }

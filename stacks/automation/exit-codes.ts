@@ -15,6 +15,11 @@ export const ExitCode = {
     RollbackFailed: 4,
     /** An unexpected error before anything was changed (engine missing, backend unreachable). */
     Error: 5,
+    /**
+     * The run ended (released, or rolled back) but the repository does not say what runs: the
+     * write-back commit could not be pushed. The output gives the commands that reconcile it.
+     */
+    OutOfStep: 6,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

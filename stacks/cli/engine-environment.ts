@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { PromotionLock } from "../automation/lock";
+import type { RepositorySync } from "../automation/promotion/promote";
 import { Hooks, Notifier } from "../automation/hooks/hook-types";
 import { PreflightGate, approvalsGate } from "../automation/promotion/preflight-gates";
 import { resolvePolicyFiles } from "../automation/promotion/policy-files";
@@ -21,9 +22,13 @@ export interface EngineEnvironmentOptions {
     readonly listener: PromotionListener;
     readonly signal: AbortSignal;
     readonly saveRecord: (record: PromotionRecord) => Promise<void>;
+    readonly saveProgress?: (record: PromotionRecord) => Promise<void>;
+    readonly history?: () => readonly PromotionRecord[];
     readonly hooks: (stage: string, settings: PromotionSettings, driver: StackDriver) => Promise<Hooks>;
     readonly notifier: (stage: string, driver: StackDriver) => Promise<Notifier>;
     readonly gates?: readonly PreflightGate[];
+    /** The repository the stack files are written back to. */
+    readonly repository?: RepositorySync;
 }
 
 /** The real world for `promote` and `rollback`: the engine, the stacks' config, Prometheus, locks, hooks. */
@@ -74,10 +79,13 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         hooks: options.hooks,
         notifier: options.notifier,
         saveRecord: options.saveRecord,
+        saveProgress: options.saveProgress,
+        history: options.history,
         listener: options.listener,
         lock: (stages, id) => PromotionLock.acquire(PromotionLock.lockDir(project.dir, project.env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL), stages, id),
         policy: (_stage, environment, stageSettings) => resolvePolicyFiles(project.dir, environment, stageSettings),
         gates: options.gates ?? [approvalsGate],
+        repository: options.repository,
         signal: options.signal,
         now: () => new Date(),
         sleep: (ms, signal) => delay(ms, undefined, { signal }),

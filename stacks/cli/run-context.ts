@@ -5,8 +5,9 @@ import { ExitCode } from "../automation/exit-codes";
 import { configLookup, hooksFromStackConfig, notifierFromStackConfig } from "../automation/hooks";
 import { PromotionEnvironment, PromotionOutcome } from "../automation/promotion/promote";
 import { Project } from "../automation/project";
-import { appendRecord, defaultLogPath } from "../automation/records/deployment-log";
+import { appendRecord, defaultLogPath, readLog } from "../automation/records/deployment-log";
 import { writeReports } from "../automation/records/report";
+import { ReleaseRepository } from "../automation/repository/release-repository";
 import { GlobalOptions, chooseView } from "./commands/common";
 import { engineEnvironment } from "./engine-environment";
 import { interruptSignal } from "./interrupt";
@@ -18,6 +19,10 @@ export interface RunFlags {
     readonly reportDir?: string;
     readonly log?: string;
     readonly json?: boolean;
+    /** --no-git-push (false); undefined when not given, so the stacks' config decides. */
+    readonly gitPush?: boolean;
+    readonly gitRemote?: string;
+    readonly gitBranch?: string;
 }
 
 export interface RunContext {
@@ -58,8 +63,10 @@ export async function runWithEngine(
     const reportDir = path.resolve(project.dir, flags.reportDir ?? ".shipgate/reports");
     const deploymentLog = path.resolve(project.dir, flags.log ?? defaultLogPath(project.dir));
     try {
+        const repository = await ReleaseRepository.open(project.dir, { push: flags.gitPush, remote: flags.gitRemote, branch: flags.gitBranch });
         const env = engineEnvironment({
             project,
+            repository,
             signal: interrupt.signal,
             hooks: async (_stage, _settings, driver) =>
                 hooksFromStackConfig(driver.config(), { projectDir: project.dir, config: configLookup(await driver.allConfig()), logger }),
@@ -68,6 +75,14 @@ export async function runWithEngine(
                 logger.info({ event: event.type === "finished" ? { type: "finished", id: event.record.id, result: event.record.result } : event }, event.type);
                 view?.event(event);
             },
+            saveProgress: async (record) => {
+                try {
+                    appendRecord(deploymentLog, { ...record, result: "running" });
+                } catch (err) {
+                    logger.error({ err }, "could not save the run's progress");
+                }
+            },
+            history: () => readLog(deploymentLog).records,
             saveRecord: async (record) => {
                 try {
                     appendRecord(deploymentLog, record);

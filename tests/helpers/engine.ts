@@ -96,6 +96,7 @@ export async function createTestProject(prefix = "shipgate-it-"): Promise<TestPr
                 await stack.destroy({ color: "never" }).catch(() => undefined);
             }
             rmSync(dir, { recursive: true, force: true });
+            rmSync(`${dir}.origin.git`, { recursive: true, force: true });
         },
     };
 }

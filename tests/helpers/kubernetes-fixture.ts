@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { startPrometheus, prometheusPaths, writeTargets } from "../../components/local/runtime/prometheus-control";
 import { freePort } from "../../components/local/runtime/free-port";
 import { RunningProcess, stopProcess } from "../../components/local/runtime/process-control";
+import { publishAsOrigin } from "./git-origin";
 import { TestProject, createTestProject, shippedStackConfig } from "./engine";
 import { KubeCluster, installKubernetesPlugin, startCluster } from "./kube-cluster";
 import { ShipgateRun, runShipgate } from "./shipgate-cli";
@@ -72,6 +73,8 @@ export async function kubernetesFixture(): Promise<KubernetesFixture> {
         await stacks[name].setConfig("shipgate:kubeconfig", { value: kubeconfig, secret: true });
         await stacks[name].up({ color: "never" });
     }
+    // The project is a clone of a bare origin, so promotions write their release state back.
+    publishAsOrigin(project.dir, ["prometheus/"]);
     const kc = new k8s.KubeConfig();
     kc.loadFromString(kubeconfig);
     const objects = k8s.KubernetesObjectApi.makeApiClient(kc);

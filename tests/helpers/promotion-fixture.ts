@@ -5,6 +5,8 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { TestProject, createTestProject, relocateLocalPlatform, shippedStackConfig } from "./engine";
+import { publishAsOrigin } from "./git-origin";
+import { Traffic } from "../../stacks/demo/traffic";
 import { ShipgateRun, runShipgate } from "./shipgate-cli";
 
 export interface PromotionFixture {
@@ -13,6 +15,8 @@ export interface PromotionFixture {
     /** Per stack, so a test can make a release bad in production only. */
     readonly faultsFiles: Record<"staging" | "production", string>;
     readonly basePorts: Record<"staging" | "production", number>;
+    /** The bare repository the project was cloned from (git-origin.ts). */
+    readonly origin: string;
     /** The router endpoint of a service in a stack. */
     endpoint(stack: "staging" | "production", service: string): string;
     stackFile(stack: string): string;
@@ -69,18 +73,27 @@ export async function promotionFixture(basePort: number): Promise<PromotionFixtu
     writeFileSync(faultsFiles.staging, "{}");
     writeFileSync(faultsFiles.production, "{}");
     const basePorts = { staging: basePort, production: basePort + 100 };
+    // The runtime's folder is named in the stack file, so another clone of the project (write-back.test.ts) previews the same stack.
+    const config = (stack: "staging" | "production") => {
+        const c = shorten(relocateLocalPlatform(shippedStackConfig(stack), basePorts[stack]), faultsFiles[stack]);
+        c["shipgate:local"].stateDir = path.join(project.dir, ".shipgate", "local", stack);
+        return c;
+    };
     const stacks = {
-        staging: await project.stack("staging", shorten(relocateLocalPlatform(shippedStackConfig("staging"), basePorts.staging), faultsFiles.staging)),
-        production: await project.stack("production", shorten(relocateLocalPlatform(shippedStackConfig("production"), basePorts.production), faultsFiles.production)),
+        staging: await project.stack("staging", config("staging")),
+        production: await project.stack("production", config("production")),
     };
     await stacks.staging.up({ color: "never" });
     await stacks.production.up({ color: "never" });
+    // The project is a clone of a bare origin, so promotions write their release state back.
+    const origin = publishAsOrigin(project.dir, ["faults-*.json"]);
     const services = ["backend", "frontend"];
     return {
         project,
         stacks,
         faultsFiles,
         basePorts,
+        origin,
         endpoint: (stack, service) => `http://127.0.0.1:${basePorts[stack] + 10 * (services.indexOf(service) + 1)}`,
         stackFile: (stack) => readFileSync(path.join(project.dir, `Pulumi.${stack}.yaml`), "utf8"),
         setFaults: (faults, which = ["staging", "production"]) => {
@@ -100,4 +113,11 @@ export async function promotionFixture(basePort: number): Promise<PromotionFixtu
         shipgate: (args, onLine) => runShipgate(project.dir, project.env, args, onLine),
         cleanup: () => project.cleanup(),
     };
+}
+
+/** Users' traffic on every service of both stacks (20 requests/s each), so each step's analysis has requests to judge. */
+export function usersOf(fx: PromotionFixture): Traffic[] {
+    return (["staging", "production"] as const).map((stack) =>
+        new Traffic([`${fx.endpoint(stack, "backend")}/api/items`, `${fx.endpoint(stack, "frontend")}/`], { ratePerSecond: 20, maxSeconds: 1800 }).start(),
+    );
 }

@@ -11,10 +11,11 @@ import {
     settledAt,
 } from "../../../components/release";
 import { GateRefusal, RollbackFailed } from "../errors";
-import { PromotionRecord, startRecord } from "../records/promotion-record";
-import { newPromotionId, PromotionEnvironment, PromotionOutcome } from "./promote";
+import { GateResult, PromotionRecord, startRecord } from "../records/promotion-record";
+import { checkWriteBack, newPromotionId, PromotionEnvironment, PromotionOutcome, stageFiles, writeBack } from "./promote";
 import { PromotionSettingsSchema } from "./promotion-settings";
 import { RollbackTarget, rollbackStage } from "./rollback-stage";
+import { closeInterrupted, interruptedRuns, interruptedTargets, recoveryGate, whereItStopped } from "./crash-recovery";
 
 export interface RollbackRequest {
     readonly stack: string;
@@ -24,8 +25,10 @@ export interface RollbackRequest {
     readonly to?: string;
     readonly reason?: string;
     readonly deployer?: string;
-    /** Earlier runs, newest last, to find a settled service's previous good version. */
+    /** Earlier runs, newest last, to find a settled service's previous good version (env.history wins). */
     readonly history: readonly PromotionRecord[];
+    /** The caller holds the stack's lock already (a promotion recovering an interrupted run first). */
+    readonly lockHeld?: boolean;
 }
 
 /**
@@ -60,6 +63,18 @@ export function lastGoodRelease(stack: string, service: string, current: Release
     return previous && previous !== live ? settledAt(current, { version: previous }) : undefined;
 }
 
+/**
+ * The services a rollback without --service puts back: what the last promotion on the stack
+ * changed there. A service whose own last release succeeded and that the last run did not
+ * touch stays where it is; a stack no promotion has touched yet means all of them.
+ */
+export function lastChanged(stack: string, order: readonly string[], history: readonly PromotionRecord[]): readonly string[] {
+    const last = [...history].reverse().find((r) => r.kind === "promote" && r.steps.some((s) => s.stage === stack));
+    if (!last) return order;
+    const touched = new Set(last.steps.filter((s) => s.stage === stack).map((s) => s.service));
+    return order.filter((s) => touched.has(s));
+}
+
 /** `shipgate rollback`: put a stack (or some of its services) back on its last good release or a named one. */
 export async function manualRollback(request: RollbackRequest, env: PromotionEnvironment): Promise<PromotionOutcome> {
     const started = env.now();
@@ -72,42 +87,77 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
         startedAt: started.toISOString(),
     });
     let lock: { release(): Promise<void> } | undefined;
+    let error: Error | undefined;
+    let interrupted: PromotionRecord | undefined;
+    const gate = (g: GateResult) => {
+        record.gates.push(g);
+        env.listener({ type: "gate", gate: g });
+    };
     try {
         if (request.to !== undefined) {
             const v = VersionSchema.safeParse(request.to);
             if (!v.success) throw new InvalidInputError("rollback", [{ path: "--to", message: v.error.issues[0].message }]);
         }
         const driver = await env.openStack(request.stack);
-        const raw = driver.config();
-        const { model: config, order } = readStackModel(raw);
-        const wanted = request.services?.length ? request.services : order;
-        const unknown = wanted.filter((s) => !(s in config.services));
+        const { model: config, order } = readStackModel(driver.config());
+        const unknown = (request.services ?? []).filter((s) => !(s in config.services));
         if (unknown.length) {
             throw new InvalidInputError("rollback", unknown.map((s) => ({ path: "--service", message: `no service "${s}" in stack ${request.stack}: use one of ${order.join(", ")}` })));
         }
+        // The lock first: holding it proves that a run the log shows unfinished has no runner left.
+        if (!request.lockHeld) {
+            const taken = await env.lock([request.stack], record.id);
+            lock = taken;
+            gate({ stage: request.stack, gate: "lock", outcome: "pass", detail: `no other run on ${request.stack}${taken.broken?.length ? `; ${taken.broken.join("; ")}` : ""}` });
+        }
+        const history = env.history?.() ?? request.history;
+        const found = interruptedRuns(history, [request.stack], record.id);
+        for (const run of found.filter((r) => !r.inFlight)) {
+            await closeInterrupted(run, record.id, env, "nothing had changed");
+            gate(recoveryGate(run, "nothing had changed; its record is closed"));
+        }
+        interrupted = request.to || request.services?.length ? undefined : found.filter((r) => r.inFlight?.stage === request.stack).pop();
         const targets: RollbackTarget[] = [];
-        for (const service of order.filter((s) => wanted.includes(s))) {
-            const current = config.services[service].release;
-            const target: ReleaseState | undefined = request.to
-                ? settledAt(current, { version: request.to } satisfies Artifact)
-                : lastGoodRelease(request.stack, service, current, request.history);
-            if (!target) {
-                throw new InvalidInputError("rollback", [
-                    { path: "--to", message: `no earlier good release of ${service} on ${request.stack} is known from the deployment log: name one with --to <version>` },
-                ]);
+        if (interrupted) {
+            for (const t of interruptedTargets(interrupted, (s) => config.services[s]?.healthPath ?? "/health")) {
+                const current = t.current!;
+                // From the version the interrupted run was releasing: what a person knows it by.
+                const releasing = interrupted.versions.find((v) => v.stage === request.stack && v.service === t.service)?.to ?? liveArtifact(current).version;
+                record.versions.push({ stage: request.stack, service: t.service, strategy: current.strategy, from: releasing, to: liveArtifact(t.lastGood).version });
+                if (!sameState(current, t.lastGood) || !sameState(driver.release(t.service), t.lastGood)) targets.push(t);
             }
-            record.versions.push({ stage: request.stack, service, strategy: current.strategy, from: liveArtifact(current).version, to: liveArtifact(target).version });
-            if (!sameState(current, target)) targets.push({ service, lastGood: target, healthPath: config.services[service].healthPath });
+        } else {
+            const wanted = request.services?.length ? request.services : request.to ? order : lastChanged(request.stack, order, history);
+            for (const service of order.filter((s) => wanted.includes(s))) {
+                const current = config.services[service].release;
+                const target: ReleaseState | undefined = request.to ? settledAt(current, { version: request.to } satisfies Artifact) : lastGoodRelease(request.stack, service, current, history);
+                if (!target) {
+                    throw new InvalidInputError("rollback", [
+                        { path: "--to", message: `no earlier good release of ${service} on ${request.stack} is known from the deployment log: name one with --to <version>` },
+                    ]);
+                }
+                record.versions.push({ stage: request.stack, service, strategy: current.strategy, from: liveArtifact(current).version, to: liveArtifact(target).version });
+                if (!sameState(current, target)) targets.push({ service, lastGood: target, healthPath: config.services[service].healthPath });
+            }
         }
         record.services = targets.map((t) => t.service);
         if (!targets.length) {
             record.result = "succeeded";
-            record.gates.push({ stage: request.stack, gate: "rollback", outcome: "pass", detail: "every service already runs its target release: nothing to do" });
+            gate({ stage: request.stack, gate: "rollback", outcome: "pass", detail: "every service already runs its target release: nothing to do" });
+            if (interrupted) await closeInterrupted(interrupted, record.id, env, "its stage already ran its last good release");
             return { record };
         }
-        lock = await env.lock([request.stack], record.id);
-        const settings = PromotionSettingsSchema.parse(raw["shipgate:promotion"] ?? {});
-        const reason = request.reason ?? `manual rollback to ${targets.map((t) => `${t.service} ${describeState(t.lastGood)}`).join("; ")}`;
+        await checkWriteBack(env, stageFiles([{ stage: request.stack, environment: config.environment, driver }]), (g) => gate({ stage: request.stack, ...g }), {
+            // The interrupted run's own write of the stack file is what is not committed.
+            recovering: Boolean(interrupted),
+        });
+        const settings = PromotionSettingsSchema.parse(driver.config()["shipgate:promotion"] ?? {});
+        const reason =
+            request.reason ??
+            (interrupted
+                ? `promotion ${interrupted.id} of ${interrupted.version} was interrupted ${whereItStopped(interrupted)}: putting ${request.stack} back on its last good release`
+                : `manual rollback to ${targets.map((t) => `${t.service} ${describeState(t.lastGood)}`).join("; ")}`);
+        if (interrupted) gate(recoveryGate(interrupted, "this rollback puts its stage back on the last good release"));
         const rollback = await rollbackStage({
             stage: request.stack,
             environment: config.environment,
@@ -125,22 +175,25 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
         });
         record.rollback = rollback.record;
         for (const v of record.versions) v.final = rollback.record.result === "succeeded" ? v.to : undefined;
+        if (interrupted) {
+            await closeInterrupted(interrupted, record.id, env, rollback.record.result === "succeeded" ? `rollback ${record.id} put ${request.stack} back on its last good release` : `rollback ${record.id} FAILED to restore ${request.stack}`);
+        }
         if (rollback.record.result !== "succeeded") {
             record.result = "rollback-failed";
-            const error = new RollbackFailed(
+            error = new RollbackFailed(
                 `the rollback of ${request.stack} failed: ${rollback.record.error}`,
                 `set shipgate:services.<service>.release in Pulumi.${request.stack}.yaml to the release you want and run \`pulumi up -s ${request.stack}\`, then check health`,
             );
             record.error = error.message;
-            return { record, error };
+        } else {
+            record.result = "succeeded";
         }
-        record.result = "succeeded";
-        return { record };
     } catch (err) {
         record.result = err instanceof GateRefusal || err instanceof InvalidInputError ? "refused" : "failed";
         record.error = (err as Error).message;
-        return { record, error: err as Error };
+        error = err as Error;
     } finally {
+        error = await writeBack(env, record, error);
         await lock?.release();
         const finished = env.now();
         record.finishedAt = finished.toISOString();
@@ -148,4 +201,5 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
         await env.saveRecord(record);
         env.listener({ type: "finished", record });
     }
+    return { record, error, interrupted };
 }

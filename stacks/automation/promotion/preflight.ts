@@ -55,7 +55,7 @@ export async function planStages(request: PromoteRequest, target: Artifact, env:
             .map((service) => {
                 const lastGood = config.services[service].release;
                 const steps = planRelease(lastGood, target).steps;
-                record.versions.push({ stage, service, strategy: lastGood.strategy, from: liveArtifact(lastGood).version, to: target.version });
+                record.versions.push({ stage, service, strategy: lastGood.strategy, from: liveArtifact(lastGood).version, to: target.version, lastGood });
                 return { service, lastGood, steps, healthPath: config.services[service].healthPath };
             });
         record.services = services.map((s) => s.service);

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { ChecklistInput, InvalidInputError, ReleaseInProgressError, liveArtifact } from "../../../components/release";
-import { GateRefusal } from "../errors";
+import { GateRefusal, PromotionRolledBack, RepositoryOutOfStep } from "../errors";
 import { Hooks, NotificationEvent, Notifier } from "../hooks/hook-types";
 import { GateResult, PromotionRecord, startRecord } from "../records/promotion-record";
+import { WriteBackRecord } from "../records/write-back-record";
+import type { StageFile } from "../repository/release-repository";
 import { StackDriver } from "../stack-driver";
 import { RouterFor } from "./apply-step";
 import { PolicyFiles } from "./policy-files";
@@ -12,6 +14,8 @@ import { policyPreview, stageFacts } from "./policy-preview";
 import { PromotionListener } from "./promotion-events";
 import { PromotionSettings } from "./promotion-settings";
 import { recover } from "./recovery";
+import { recoverInterrupted } from "./interrupted-run";
+import { checkDrift } from "./release-drift";
 import { RollbackTarget } from "./rollback-stage";
 import { runStage } from "./run-stage";
 import { StageFacts } from "./stage-checklist";
@@ -47,8 +51,16 @@ export interface PromotionEnvironment {
     notifier(stage: string, driver: StackDriver): Promise<Notifier>;
     /** Appends the record to the deployment log and writes the reports; must not throw. */
     saveRecord(record: PromotionRecord): Promise<void>;
+    /**
+     * Appends the record as "running" to the deployment log (as a run starts and before each
+     * step), so a runner that is killed still leaves it; must not throw. Absent: not kept.
+     */
+    saveProgress?(record: PromotionRecord): Promise<void>;
+    /** The deployment log's runs, newest last (one record per run), for crash recovery. */
+    history?(): readonly PromotionRecord[];
     readonly listener: PromotionListener;
-    lock(stages: readonly string[], promotionId: string): Promise<{ release(): Promise<void> }>;
+    /** Takes every stage's lock or refuses; `broken` says which stale locks (holder gone) it took over. */
+    lock(stages: readonly string[], promotionId: string): Promise<{ release(): Promise<void>; readonly broken?: readonly string[] }>;
     /** A stage's policy packs and configs, with what is wrong with the ones it names (policy-files.ts). */
     policy(stage: string, environment: string, settings: PromotionSettings): PolicyFiles;
     readonly gates: readonly PreflightGate[];
@@ -58,12 +70,56 @@ export interface PromotionEnvironment {
     sleep(ms: number, signal?: AbortSignal): Promise<void>;
     /** The live router of a stack's service, from the descriptor in its outputs (the router seam). */
     readonly routerFor: RouterFor;
+    /** The repository the stack files live in (repository/release-repository.ts); absent: no write-back. */
+    readonly repository?: RepositorySync;
+}
+
+/** The write-back: checked in pre-flight, written when the run ends (one commit of the changed stack files). */
+export interface RepositorySync {
+    check(stages: readonly StageFile[], options?: { recovering?: boolean }): Promise<GateResult>;
+    /** Undefined when the check never ran (the run ended before it): nothing to say. */
+    write(record: PromotionRecord, files: readonly string[], step?: string): Promise<WriteBackRecord | undefined>;
+}
+
+/** Pre-flight's write-back gate: a refusal is recorded as a failed gate, then refuses the run. */
+export async function checkWriteBack(env: PromotionEnvironment, stages: readonly StageFile[], gate: (g: GateResult) => void, options: { recovering?: boolean } = {}): Promise<void> {
+    if (!env.repository) return;
+    try {
+        gate(await env.repository.check(stages, options));
+    } catch (err) {
+        if (err instanceof GateRefusal) gate({ gate: "write-back", outcome: "fail", detail: err.message });
+        throw err;
+    }
+}
+
+/**
+ * The run's last act while it still holds the lock: commit and push what it changed. A push
+ * that fails makes a released or rolled-back run's error "out of step" (exit 6), keeping the
+ * run's own message; a run that needs a person already (exit 4) keeps its error.
+ */
+export async function writeBack(env: PromotionEnvironment, record: PromotionRecord, error: Error | undefined): Promise<Error | undefined> {
+    if (!env.repository || record.result === "refused") return error;
+    const written = await env.repository.write(
+        record,
+        record.stages.map((s) => `Pulumi.${s}.yaml`),
+    );
+    if (!written) return error;
+    record.writeBack = written;
+    env.listener({ type: "write-back", writeBack: record.writeBack });
+    if (record.writeBack.outcome !== "out-of-step" || (error && !(error instanceof PromotionRolledBack))) return error;
+    return new RepositoryOutOfStep(`${error ? `${error.message}\n` : ""}${record.writeBack.detail}`, record.writeBack.commands ?? [], error);
+}
+
+export function stageFiles(plans: readonly { stage: string; environment: string; driver: StackDriver }[]): StageFile[] {
+    return plans.map((p) => ({ stage: p.stage, environment: p.environment, file: `Pulumi.${p.stage}.yaml`, git: (p.driver.config()["shipgate:promotion"] as { git?: unknown } | undefined)?.git }));
 }
 
 export interface PromotionOutcome {
     readonly record: PromotionRecord;
     /** Why the run did not succeed; its class gives the exit code. */
     readonly error?: Error;
+    /** The interrupted run this one found and put back (crash-recovery.ts). */
+    readonly interrupted?: PromotionRecord;
 }
 
 export function newPromotionId(now: Date): string {
@@ -112,10 +168,14 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
         // 1. Pre-flight: nothing below changes anything until every check has passed. The lock
         //    comes first, so the plans are made from stack files no other promotion is editing.
         const target = checkRequest(request);
-        lock = await env.lock(request.stages, record.id);
-        gate({ gate: "lock", outcome: "pass", detail: `no other promotion on ${request.stages.join(", ")}` });
+        const taken = await env.lock(request.stages, record.id);
+        lock = taken;
+        gate({ gate: "lock", outcome: "pass", detail: `no other promotion on ${request.stages.join(", ")}${taken.broken?.length ? `; ${taken.broken.join("; ")}` : ""}` });
+        await recoverInterrupted(request, env, record, gate);
         const plans = await planStages(request, target, env, record);
         notifiers = [...new Set(plans.map((p) => p.notifier))];
+        await checkWriteBack(env, stageFiles(plans), gate);
+        await checkDrift(plans, env, gate);
         emit({
             type: "plan",
             id: record.id,
@@ -144,6 +204,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
             record.result = "succeeded";
             return { record };
         }
+        await env.saveProgress?.(record);
         await notify("started");
         notified = "started";
 
@@ -157,30 +218,31 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
             changing = { plan, touched: [] };
             await runStage(plan, request, env, record, changing.touched);
             changing = undefined;
+            record.inFlight = undefined;
             if (plan.environment === "staging") stagingResult = { version: request.version, succeeded: true, finishedAt: env.now().toISOString() };
         }
         record.result = "succeeded";
-        return { record };
     } catch (err) {
         if (changing && changing.touched.length) {
             error = await recover(changing.plan, changing.touched, err, request, env, record);
+            if (record.result === "rolled-back") record.inFlight = undefined;
         } else {
             record.result = err instanceof GateRefusal || err instanceof InvalidInputError || err instanceof ReleaseInProgressError ? "refused" : "failed";
             error = err instanceof ReleaseInProgressError ? new GateRefusal("release in progress", err.message) : (err as Error);
             record.error = error.message;
         }
-        return { record, error };
     } finally {
+        if (!request.dryRun) error = await writeBack(env, record, error);
         await lock?.release();
         const finished = env.now();
         record.finishedAt = finished.toISOString();
         record.durationMs = finished.getTime() - started.getTime();
         if (!request.dryRun) {
             await env.saveRecord(record);
-            const event: NotificationEvent = record.result === "succeeded" ? "succeeded" : record.result;
+            const event: NotificationEvent = record.result === "running" || record.result === "interrupted" ? "failed" : record.result;
             if (notified || event !== "refused") await notify(event);
         }
         emit({ type: "finished", record });
     }
+    return { record, error };
 }
-

@@ -1,4 +1,5 @@
 import type { GateResult, PromotionRecord, VerificationSummary } from "../records/promotion-record";
+import type { WriteBackRecord } from "../records/write-back-record";
 import type { AnalysisEvent } from "../verify";
 
 /** What a run reports as it goes, for the live terminal view, CI output and the JSON log. */
@@ -37,6 +38,7 @@ export type PromotionEvent =
           readonly path: "router" | "up";
           readonly slowPath?: string;
       }
+    | { readonly type: "write-back"; readonly writeBack: WriteBackRecord }
     | { readonly type: "finished"; readonly record: PromotionRecord };
 
 export type PromotionListener = (event: PromotionEvent) => void;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GitSettingsSchema } from "../repository/write-back-settings";
 import { HttpJsonSourceSchema, PrometheusSourceSchema } from "../verify";
 
 /** Where the analysis reads traffic figures; the stack's own Prometheus when nothing is said. */
@@ -41,6 +42,8 @@ export const PromotionSettingsSchema = z
         analysis: AnalysisSourceSchema.prefault({ source: "prometheus" }),
         /** HTTP checks after a service's last step here (the seeds' smoke tests: pages load, flows work). */
         smoke: z.array(SmokeCheckSchema).default([]),
+        /** Where the run writes the release state back (repository/write-back-settings.ts). */
+        git: GitSettingsSchema.prefault({}),
         /** How long to wait for GREEN after an up before the step fails. */
         healthTimeoutSeconds: z.number().int().min(1).max(3600).default(120),
     })

@@ -15,6 +15,11 @@ export interface RollbackTarget {
     readonly healthPath: string;
     /** Its router as the run's last `up` of it exported (the emergency path needs no read of the outputs then). */
     router?: RouterDescriptor;
+    /**
+     * What it runs, when the stack file does not say (a run that was killed: a fresh clone's
+     * file says the last good release while the stack runs the step it was killed at).
+     */
+    readonly current?: ReleaseState;
 }
 
 export interface RollbackStageArgs {
@@ -57,7 +62,8 @@ export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: 
     args.listener({ type: "rollback-start", stage: args.stage, reason: args.reason });
     const targets = [...args.targets].reverse();
     try {
-        const plans = targets.map((t) => ({ target: t, states: planRollback(args.driver.release(t.service), t.lastGood) }));
+        const currentOf = (t: RollbackTarget) => t.current ?? args.driver.release(t.service);
+        const plans = targets.map((t) => ({ target: t, states: planRollback(currentOf(t), t.lastGood) }));
         let outputs: StackOutputs | undefined;
         const apply = async (service: string, step: PlannedStep) => {
             const stepRecord = startStepRecord(args.stage, service, step, args.now());
@@ -80,7 +86,7 @@ export async function rollbackStage(args: RollbackStageArgs): Promise<{ record: 
             driver: args.driver,
             targets: plans.map(({ target, states }) => ({
                 service: target.service,
-                current: args.driver.release(target.service),
+                current: currentOf(target),
                 restore: states.map((s) => s.state),
                 router: target.router,
             })),

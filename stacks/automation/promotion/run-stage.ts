@@ -76,6 +76,9 @@ export async function runStage(plan: StagePlan, request: PromoteRequest, env: Pr
                     target = { service: svc.service, lastGood: svc.lastGood, healthPath: svc.healthPath, router: outputs?.services[svc.service]?.router };
                     touched.push(target);
                 }
+                // Before the up: a runner killed during it leaves what it was applying in the log.
+                record.inFlight = { stage: plan.stage, states: { ...(record.inFlight?.stage === plan.stage ? record.inFlight.states : {}), [svc.service]: step.state } };
+                await env.saveProgress?.(record);
                 const applied = await applyStep({
                     driver: plan.driver,
                     service: svc.service,
@@ -123,6 +126,9 @@ export async function runStage(plan: StagePlan, request: PromoteRequest, env: Pr
                 if (verification.healthDetail) record.healthDetails[healthKey(plan.stage, svc.service)] = verification.healthDetail;
                 await runHooks(hooks, "afterStep", { ...context, step: { index: step.index, kind: step.kind, summary: step.summary } }, env, record);
                 stepRecord.result = "succeeded";
+                // shipgate:promotion.git.everyStep: the repository follows each step (a failed push is said; the run's end pushes again).
+                const written = await env.repository?.write(record, [`Pulumi.${plan.stage}.yaml`], `${plan.stage}/${svc.service} step ${step.index}/${svc.steps.length}`);
+                if (written) env.listener({ type: "write-back", writeBack: written });
             } catch (err) {
                 stepRecord.result = env.signal.aborted ? "aborted" : "failed";
                 stepRecord.error = (err as Error).message;

@@ -20,6 +20,8 @@ const STATUS: Record<PromotionRecord["result"], string> = {
     "rollback-failed": "Rollback FAILED (a person must act)",
     refused: "Refused (nothing changed)",
     failed: "Failed (nothing changed)",
+    running: "Running, or stopped without a word",
+    interrupted: "Interrupted (its runner stopped; the next run restored the stage)",
 };
 
 function rateOf(m: { requests: number; errors: number; errorRate?: number } | undefined): number | undefined {

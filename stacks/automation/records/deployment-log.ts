@@ -165,7 +165,23 @@ export function readLog(logPath: string): LogContents {
         }
         records.push(parsed.data);
     });
-    return { path: logPath, records, problems };
+    return { path: logPath, records: latestPerRun(records), problems };
+}
+
+/**
+ * A run writes its record when it starts and before each step ("running"), then once more when
+ * it ends, so a runner that is killed still leaves a line. The run is its last line, placed
+ * where that line is: the log stays append-only and a reader sees one record per run.
+ */
+export function latestPerRun(records: readonly PromotionRecord[]): PromotionRecord[] {
+    const last = new Map<string, number>();
+    records.forEach((r, i) => last.set(r.id, i));
+    return records.filter((r, i) => last.get(r.id) === i);
+}
+
+/** Runs whose last line says "running": finished by nobody, unless they are running now (the lock says). */
+export function unfinishedRuns(records: readonly PromotionRecord[], stage?: string): PromotionRecord[] {
+    return records.filter((r) => r.result === "running" && (stage === undefined || r.stages.includes(stage)));
 }
 
 /** One line per problem, for a CLI to print on stderr: "deployments.jsonl:7: not JSON ...". */

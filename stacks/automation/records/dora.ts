@@ -95,7 +95,7 @@ function touched(r: PromotionRecord, stage: string): boolean {
  * - none: it never got to the stage, or got there and was undone because of a later stage.
  */
 export function stageOutcome(r: PromotionRecord, stage: string): StageOutcome {
-    if (r.kind !== "promote") return "none";
+    if (r.kind !== "promote" || r.result === "running") return "none";
     if (r.result === "refused") return r.stages.includes(stage) ? "refused" : "none";
     if (r.result === "failed") return r.stages.includes(stage) && (touched(r, stage) || r.steps.length === 0) ? "errored" : "none";
     if (!touched(r, stage)) return "none";

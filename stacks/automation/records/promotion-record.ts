@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { PlannedStep, trafficSplit } from "../../../components/release";
+import { PlannedStep, ReleaseStateSchema, trafficSplit } from "../../../components/release";
+import { WriteBackRecordSchema } from "./write-back-record";
 
 /**
  * What one `shipgate promote` or `shipgate rollback` run did, as the deployment log keeps it
@@ -13,6 +14,8 @@ export const RunResultSchema = z.enum([
     "refused", // a gate or bad input stopped it before anything changed
     "rollback-failed", // the rollback could not restore the last good release: a human is needed
     "failed", // an error before anything changed
+    "running", // written as a run starts and before each step: a run whose last line says so never finished
+    "interrupted", // its runner stopped mid-way (killed, vanished); the next run on its stack restored it (closedBy)
 ]);
 export type RunResult = z.output<typeof RunResultSchema>;
 
@@ -155,6 +158,8 @@ export const ServiceVersionsSchema = z.object({
     to: z.string(),
     /** What serves the majority of traffic when the run ended. */
     final: z.string().optional(),
+    /** The whole last good release state, so a run that never finished can be put back on it exactly. */
+    lastGood: ReleaseStateSchema.optional(),
 });
 
 /** The key of `health` and `healthDetails`: one entry per stage and service. */
@@ -207,6 +212,15 @@ export const PromotionRecordSchema = z.object({
     /** The last health answer per service and stage, keyed by healthKey(stage, service). */
     healthDetails: z.record(z.string(), HealthDetailSchema).default({}),
     hooks: z.array(HookRecordSchema).default([]),
+    /**
+     * The stage being changed and each touched service's state as last applied (written before
+     * each step's `up`): what a run that never finished left running, for the next run to undo.
+     */
+    inFlight: z.object({ stage: z.string(), states: z.record(z.string(), ReleaseStateSchema) }).optional(),
+    /** For an interrupted run: the run that found it and restored its stage. */
+    closedBy: z.string().optional(),
+    /** The commit of the stack files this run changed, and whether it reached the remote. */
+    writeBack: WriteBackRecordSchema.optional(),
 });
 export type PromotionRecord = z.output<typeof PromotionRecordSchema>;
 export type PromotionRecordInput = z.input<typeof PromotionRecordSchema>;

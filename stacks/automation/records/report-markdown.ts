@@ -223,8 +223,25 @@ function summaryTable(r: RunReport): string[] {
     if (r.changes) rows.push(["changes", r.changes]);
     if (r.hotfixReason) rows.push(["hotfix", `${r.hotfixReason} (expedited path: review due within 24 h)`]);
     rows.push(["started", secondUtc(r.timings.startedAt)], ["finished", secondUtc(r.timings.finishedAt)], ["duration", duration(r.timings.totalMs)]);
+    if (r.writeBack) rows.push(["repository", `${r.writeBack.outcome === "out-of-step" ? "❌ " : ""}${r.writeBack.detail}`]);
     if (r.error && r.result !== "refused") rows.push(["error", r.error.split("\n")[0]]);
     return ["| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), ""];
+}
+
+/** A repository that does not say what runs is an incident of its own: the next `pulumi up` would undo the run. */
+function outOfStepSection(r: RunReport): string[] {
+    const w = r.writeBack;
+    if (w?.outcome !== "out-of-step") return [];
+    return [
+        "## Repository out of step",
+        "",
+        `${w.detail}. Until it is fixed, a \`pulumi up\` from the repository would change what runs.`,
+        "",
+        "```sh",
+        ...(w.commands ?? []).map((c) => c.replace(/```/g, "ʼʼʼ")),
+        "```",
+        "",
+    ];
 }
 
 export function reportMarkdown(r: RunReport): string {
@@ -238,6 +255,7 @@ export function reportMarkdown(r: RunReport): string {
         "",
         ...summaryTable(r),
         ...refusalSection(r),
+        ...outOfStepSection(r),
         ...incidentSection(r),
         ...statusSection(r),
         ...gatesSection(r),

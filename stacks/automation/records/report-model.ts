@@ -116,6 +116,8 @@ export interface RunReport {
     readonly changes?: string;
     readonly hotfixReason?: string;
     readonly error?: string;
+    /** What the run did to the repository that holds the stack files. */
+    readonly writeBack?: PromotionRecord["writeBack"];
 }
 
 const WORST: Color[] = ["RED", "YELLOW", "GREEN"];
@@ -261,6 +263,10 @@ function headlineOf(r: PromotionRecord, color: Color | undefined): string {
             return `⛔ ${what} refused by a gate: nothing was changed.`;
         case "failed":
             return `🔴 ${what} failed before changing anything: ${r.error ?? "unknown error"}`;
+        case "running":
+            return `⏳ ${what} is running in ${where} (or its runner stopped without a word).`;
+        case "interrupted":
+            return `🔴 ${what} was interrupted in ${r.inFlight?.stage ?? where}: its runner stopped mid-way.${r.closedBy ? ` Run ${r.closedBy} put the stage back on its last good release.` : ""}`;
     }
 }
 
@@ -362,6 +368,7 @@ export function buildReport(input: PromotionRecordInput | PromotionRecord): RunR
         committedAt: r.committedAt,
         changes: r.changes,
         hotfixReason: r.hotfixReason,
+        writeBack: r.writeBack,
         error: r.error,
     };
 }

@@ -27,3 +27,16 @@ export const logFormatOption = new Option("--log-format <format>", "pretty outpu
 export function collect(value: string, previous: string[] = []): string[] {
     return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
 }
+
+/** The write-back flags of `promote` and `rollback` (stacks/automation/repository). */
+export function withGitOptions(command: Command): Command {
+    return command
+        .option("--no-git-push", "do not commit and push the release state this run changes (for teams that keep it elsewhere; the report says so)")
+        .option("--git-remote <name>", "the remote to push the release state to (default: shipgate:promotion.git.remote, else origin)")
+        .option("--git-branch <name>", "the branch to push to (default: the branch checked out, else CI's branch)");
+}
+
+/** --no-git-push given on the command line, else undefined: commander defaults a negated flag to true. */
+export function gitPushFlag(command: Command): boolean | undefined {
+    return command.getOptionValueSource("gitPush") === "cli" ? (command.opts() as { gitPush: boolean }).gitPush : undefined;
+}

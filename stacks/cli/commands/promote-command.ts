@@ -5,7 +5,7 @@ import { ChecklistInput, ChecklistSchema, InvalidInputError, problemsFromZod } f
 import { promote } from "../../automation/promotion/promote";
 import { deployer, gitInfo } from "../git-info";
 import { RunFlags, runWithEngine } from "../run-context";
-import { collect, globalOptions } from "./common";
+import { collect, gitPushFlag, globalOptions, withGitOptions } from "./common";
 
 interface PromoteFlags extends RunFlags {
     service?: string[];
@@ -37,7 +37,7 @@ function readChecklist(file: string, cwd: string): Partial<ChecklistInput> {
 }
 
 export function promoteCommand(): Command {
-    return new Command("promote")
+    return withGitOptions(new Command("promote"))
         .description("release a version of one service or all of them through staging, then production, step by step; roll back on a failed check")
         .argument("<version>", "the version to release, e.g. 2.0.0")
         .option("-s, --service <name>", "a service to release (repeatable or comma-separated; default: all, backend before frontend)", collect)
@@ -58,7 +58,7 @@ export function promoteCommand(): Command {
             process.exitCode = await runWithEngine(
                 "promote",
                 global,
-                flags,
+                { ...flags, gitPush: gitPushFlag(command) },
                 async ({ project, env }) => {
                     const git = gitInfo(project.dir, flags.commit);
                     const checklist = flags.checklist ? readChecklist(flags.checklist, global.cwd) : undefined;

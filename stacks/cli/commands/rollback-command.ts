@@ -3,7 +3,7 @@ import { manualRollback } from "../../automation/promotion/manual-rollback";
 import { readLog } from "../../automation/records/deployment-log";
 import { deployer } from "../git-info";
 import { RunFlags, runWithEngine } from "../run-context";
-import { collect, globalOptions } from "./common";
+import { collect, gitPushFlag, globalOptions, withGitOptions } from "./common";
 
 interface RollbackFlags extends RunFlags {
     stack: string;
@@ -13,7 +13,7 @@ interface RollbackFlags extends RunFlags {
 }
 
 export function rollbackCommand(): Command {
-    return new Command("rollback")
+    return withGitOptions(new Command("rollback"))
         .description("put a stack (or some of its services) back on its last good release, or on a named earlier one; traffic moves first")
         .requiredOption("--stack <name>", "the stack to roll back, e.g. production")
         .option("-s, --service <name>", "a service to roll back (repeatable; default: all of the stack's)", collect)
@@ -26,7 +26,7 @@ export function rollbackCommand(): Command {
             process.exitCode = await runWithEngine(
                 "rollback",
                 globalOptions(command),
-                flags,
+                { ...flags, gitPush: gitPushFlag(command) },
                 async ({ env, deploymentLog }) =>
                     manualRollback(
                         { stack: flags.stack, services: flags.service, to: flags.to, reason: flags.reason, deployer: deployer(), history: readLog(deploymentLog).records },

@@ -1,9 +1,18 @@
 import { Command } from "commander";
 import { readdirSync } from "node:fs";
+import * as path from "node:path";
 import { candidateArtifact, describeState, liveArtifact, readStackModel, trafficSplit } from "../../../components/release";
 import { exitCodeFor } from "../../automation/errors";
 import { ExitCode } from "../../automation/exit-codes";
+import { PromotionLock } from "../../automation/lock";
 import { Project } from "../../automation/project";
+import { interruptedRuns, whereItStopped } from "../../automation/promotion/crash-recovery";
+import { compareRelease } from "../../automation/promotion/release-drift";
+import { defaultLogPath, readLog } from "../../automation/records/deployment-log";
+import { secondUtc } from "../../automation/records/format-time";
+import { PromotionRecord } from "../../automation/records/promotion-record";
+import { createRouter } from "../../automation/routers/router-factory";
+import { RouterReading } from "../../automation/routers/router";
 import { ServiceOutput, StackOutputs, parseStackOutputs } from "../../automation/stack-outputs";
 import { HealthProbe, checkHealth, worstHealth } from "../../automation/verify";
 import { kubernetesTrackProbes } from "../../automation/verify/pod-readiness-probe";
@@ -11,12 +20,15 @@ import { collect, globalOptions } from "./common";
 
 interface StatusFlags {
     stack?: string[];
+    log?: string;
     json?: boolean;
     health: boolean;
 }
 
 interface ServiceStatus {
     service: string;
+    /** The file, the stack and the router side by side (promotion/release-drift.ts). */
+    inStep?: { file: string; stack: string; router: string; problems: readonly string[] };
     strategy: string;
     state: string;
     live: string;
@@ -33,6 +45,8 @@ interface StackStatus {
     platform?: string;
     deployed: boolean;
     services: ServiceStatus[];
+    /** Runs the deployment log shows unfinished on this stack: running now, or interrupted. */
+    unfinished: { id: string; version: string; state: "RUNNING" | "INTERRUPTED"; where: string; since: string }[];
     error?: string;
 }
 
@@ -40,9 +54,10 @@ const ICON: Record<string, string> = { GREEN: "🟢 GREEN", YELLOW: "🟡 YELLOW
 
 export function statusCommand(): Command {
     return new Command("status")
-        .description("each stack's services: stable and candidate versions, weights or active color, health color")
+        .description("each stack's services: what the file, the stack and the router say, health color, and any promotion left unfinished")
         .option("--stack <name>", "a stack to show (repeatable; default: every Pulumi.<stack>.yaml here)", collect)
         .option("--no-health", "do not call the services' health endpoints")
+        .option("--log <file>", "the deployment log (default .shipgate/deployments.jsonl)")
         .option("--json", "machine-readable output")
         .action(async (flags: StatusFlags, command: Command) => {
             const global = globalOptions(command);
@@ -54,13 +69,16 @@ export function statusCommand(): Command {
                           .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
                           .filter((s): s is string => Boolean(s))
                           .sort();
-                const statuses = await Promise.all(stacks.map((s) => stackStatus(project, s, flags.health)));
+                const history = readLog(path.resolve(project.dir, flags.log ?? defaultLogPath(project.dir))).records;
+                const statuses = await Promise.all(stacks.map((s) => stackStatus(project, s, flags.health, history)));
                 if (flags.json) {
                     process.stdout.write(`${JSON.stringify({ stacks: statuses }, null, 2)}\n`);
                 } else {
                     process.stdout.write(statuses.map(render).join("\n"));
                 }
-                const red = statuses.some((s) => s.error || s.services.some((svc) => svc.health?.color === "RED"));
+                const red = statuses.some(
+                    (s) => s.error || s.unfinished.some((u) => u.state === "INTERRUPTED") || s.services.some((svc) => svc.health?.color === "RED" || svc.inStep?.problems.length),
+                );
                 process.exitCode = red ? ExitCode.RolledBack : ExitCode.Success;
             } catch (err) {
                 process.stderr.write(`${(err as Error).message}\n`);
@@ -69,7 +87,7 @@ export function statusCommand(): Command {
         });
 }
 
-async function stackStatus(project: Project, stack: string, withHealth: boolean): Promise<StackStatus> {
+async function stackStatus(project: Project, stack: string, withHealth: boolean, history: readonly PromotionRecord[]): Promise<StackStatus> {
     const { model: config, order } = readStackModel(project.config(stack).config());
     let outputs: StackOutputs | undefined;
     let error: string | undefined;
@@ -94,6 +112,11 @@ async function stackStatus(project: Project, stack: string, withHealth: boolean)
                 activeColor: release.strategy === "blueGreen" ? release.active : undefined,
                 endpoint: out?.endpoint,
             };
+            if (out) {
+                const reading = out.router ? await readRouter(project, stack, out).catch((err: Error) => ({ error: err.message.split("\n")[0] })) : undefined;
+                const c = compareRelease(service, release, out, reading);
+                status.inStep = { file: c.file, stack: c.stack, router: c.router, problems: c.problems };
+            }
             if (withHealth && out) {
                 const probes = await clusterProbes(project, stack, out, Object.entries(trafficSplit(release)).filter(([, w]) => w > 0).map(([t]) => t));
                 const results = probes
@@ -105,17 +128,43 @@ async function stackStatus(project: Project, stack: string, withHealth: boolean)
             return status;
         }),
     );
-    return { stack, environment: config.environment, platform: config.platform, deployed: Boolean(outputs), services, error: outputs ? undefined : (error ?? "not deployed") };
+    const lockDir = PromotionLock.lockDir(project.dir, project.env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL);
+    const held = PromotionLock.holder(lockDir, stack);
+    const unfinished = interruptedRuns(history, [stack]).map((r) => ({
+        id: r.id,
+        version: r.version,
+        state: held?.promotionId === r.id ? ("RUNNING" as const) : ("INTERRUPTED" as const),
+        where: whereItStopped(r),
+        since: secondUtc(r.steps[r.steps.length - 1]?.startedAt ?? r.startedAt),
+    }));
+    return { stack, environment: config.environment, platform: config.platform, deployed: Boolean(outputs), services, unfinished, error: outputs ? undefined : (error ?? "not deployed") };
 }
 
 function render(s: StackStatus): string {
     const lines = [`${s.stack} (${s.environment}, ${s.platform})${s.deployed ? "" : `: ${s.error}`}`];
+    for (const u of s.unfinished) {
+        lines.push(
+            u.state === "RUNNING"
+                ? `  ⏳ promotion ${u.id} of ${u.version} RUNNING ${u.where} (since ${u.since})`
+                : `  ⚠️  promotion ${u.id} of ${u.version} INTERRUPTED ${u.where} (last written ${u.since}): \`shipgate rollback --stack ${s.stack}\` puts it back`,
+        );
+    }
     for (const svc of s.services) {
         lines.push(
             `  ${svc.service.padEnd(12)} ${svc.strategy.padEnd(9)} ${svc.state}${svc.health ? `  ${ICON[svc.health.color] ?? svc.health.color}${svc.health.reason ? ` (${svc.health.reason})` : ""}` : ""}${svc.endpoint ? `  ${svc.endpoint}` : ""}`,
         );
+        if (svc.inStep) {
+            const mark = svc.inStep.problems.length ? "✘ OUT OF STEP" : "✔ in step";
+            lines.push(`  ${"".padEnd(12)} ${mark}: file ${svc.inStep.file} | stack ${svc.inStep.stack} | router ${svc.inStep.router}`);
+        }
     }
     return `${lines.join("\n")}\n`;
+}
+
+/** The service's live router, read as the release engine reads it (the router seam). */
+async function readRouter(project: Project, stack: string, out: ServiceOutput): Promise<RouterReading> {
+    const kubeconfig = "cluster" in out.router! ? ((await (await project.stack(stack)).getAllConfig()) as Record<string, { value: string }>)["shipgate:kubeconfig"]?.value : undefined;
+    return createRouter(out.router!, { env: { ...process.env, ...project.env }, kubeconfig }).readWeights(AbortSignal.timeout(5_000));
 }
 
 /** A Kubernetes service's health is its serving tracks' pod readiness: cluster DNS names do not resolve here. */

@@ -52,6 +52,11 @@ export function formatEvent(event: PromotionEvent): string | undefined {
             return `  restored ${event.service} in ${ms(event.engineMs)}: ${event.summary}`;
         case "traffic-restored":
             return `  traffic back on the last good release ${describeTrafficRestore(event.afterMs, event.path, event.slowPath)}`;
+        case "write-back": {
+            const w = event.writeBack;
+            const mark = w.outcome === "out-of-step" ? "!!" : w.outcome === "skipped" ? "  (repository)" : "  repository:";
+            return [`${mark} ${w.detail}`, ...(w.commands ?? []).map((c) => `     ${c}`)].join("\n");
+        }
         case "finished":
             return undefined;
     }

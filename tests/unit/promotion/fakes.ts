@@ -1,10 +1,11 @@
 // In-memory stand-ins for the engine around the promotion state machine, so its decisions can
 // be tested step by step. (The same machine runs through the real engine in
 // tests/integration/release-engine.test.ts.)
-import { ReleaseState, ReleaseStateInput, parseReleaseState, trafficSplit } from "../../../components/release";
+import { ReleaseState, ReleaseStateInput, liveArtifact, parseReleaseState, planTraffic, trafficSplit } from "../../../components/release";
 import { HookContext, HookFailure, HookOutcome, HookPoint, Hooks, NotificationEvent, Notifier } from "../../../stacks/automation/hooks/hook-types";
 import { PromotionEnvironment } from "../../../stacks/automation/promotion/promote";
 import { PromotionEvent } from "../../../stacks/automation/promotion/promotion-events";
+import { latestPerRun } from "../../../stacks/automation/records/deployment-log";
 import { PromotionRecord, VerificationSummary } from "../../../stacks/automation/records/promotion-record";
 import { ApplyOutcome, PolicyPreviewOutcome, StackDriver } from "../../../stacks/automation/stack-driver";
 import { StackOutputs } from "../../../stacks/automation/stack-outputs";
@@ -31,6 +32,8 @@ export class FakeStack implements StackDriver {
     failSetWeights?: (service: string) => string | undefined;
     previewViolations: PolicyPreviewOutcome["violations"] = [];
     previews = 0;
+    /** What the stack runs when it is not what the file says (a stale clone, a write-back that never landed). */
+    readonly running = new Map<string, ReleaseState>();
 
     constructor(
         readonly name: string,
@@ -71,6 +74,7 @@ export class FakeStack implements StackDriver {
     async apply(service: string, state: ReleaseState): Promise<ApplyOutcome> {
         if (this.failApplyWhen?.(service, state)) throw new Error(`engine error applying ${service}`);
         this.releases.set(service, state);
+        this.running.delete(service);
         // An `up` declares the router's weights again (a slot swap stays what the action made it).
         if (!this.swapped.has(service)) this.live.delete(service);
         this.log.push({ stack: this.name, service, state });
@@ -85,13 +89,16 @@ export class FakeStack implements StackDriver {
             metrics: {},
             services: Object.fromEntries(
                 this.services().map((s) => {
-                    const state = this.releases.get(s)!;
+                    const state = this.running.get(s) ?? this.releases.get(s)!;
+                    const tracks = Object.fromEntries(
+                        planTraffic(state, 1).tracks.map((t) => [t.name, { version: t.artifact.version, image: `acme/${s}:${t.artifact.version}`, replicas: t.replicas, weight: t.weight, endpoint: `http://${this.name}-${s}-${t.name}` }]),
+                    );
                     return [
                         s,
                         {
                             strategy: state.strategy,
-                            version: "x",
-                            tracks: {},
+                            version: liveArtifact(state).version,
+                            tracks,
                             endpoint: `http://${this.name}-${s}`,
                             previewEndpoint: null,
                             router: { kind: "haproxy" as const, socket: `/fake/${this.name}`, backend: s, servers: {} },
@@ -148,10 +155,18 @@ export class ScriptedVerifier implements StepVerifier {
     readonly verified: string[] = [];
     failWhen?: (context: VerifyStepContext) => string | undefined;
     onVerify?: (context: VerifyStepContext) => void;
+    /** A step whose verification never returns: the runner is "killed" there (only the log is left). */
+    hangWhen?: (context: VerifyStepContext) => boolean;
+    onHang?: () => void;
 
     async verify(context: VerifyStepContext): Promise<VerificationSummary> {
         this.verified.push(`${context.stage}/${context.service}/${context.step.kind}`);
         this.onVerify?.(context);
+        if (this.hangWhen?.(context)) {
+            this.hangWhen = undefined;
+            this.onHang?.();
+            return new Promise(() => undefined);
+        }
         if (context.signal?.aborted) {
             return { kind: "analysis", outcome: "aborted", reason: "interrupted", checks: [], measurements: 0, healthChecks: 0, durationMs: 0 };
         }
@@ -200,6 +215,8 @@ export interface FakeWorld {
     readonly notifications: NotificationEvent[];
     readonly events: PromotionEvent[];
     readonly saved: PromotionRecord[];
+    /** Every line appended to the deployment log, progress included (env.history reads it). */
+    readonly log: PromotionRecord[];
     readonly controller: AbortController;
     locked: string[][];
     /** Platform switch actions performed (app/slot). */
@@ -224,6 +241,8 @@ export function fakeWorld(options: { withPolicy?: boolean } = {}): FakeWorld {
     const notifications: NotificationEvent[] = [];
     const events: PromotionEvent[] = [];
     const saved: PromotionRecord[] = [];
+    // The deployment log's lines: progress ("running") and final records, as the CLI appends them.
+    const log: PromotionRecord[] = [];
     const controller = new AbortController();
     const notifier: Notifier = { notify: async (event) => void notifications.push(event) };
     let clock = Date.parse("2026-11-17T10:00:00Z");
@@ -235,6 +254,7 @@ export function fakeWorld(options: { withPolicy?: boolean } = {}): FakeWorld {
         notifications,
         events,
         saved,
+        log,
         controller,
         locked: [],
         switches: [],
@@ -249,7 +269,12 @@ export function fakeWorld(options: { withPolicy?: boolean } = {}): FakeWorld {
         verifier,
         hooks: async () => hooks,
         notifier: async () => notifier,
-        saveRecord: async (record) => void saved.push(structuredClone(record)),
+        saveRecord: async (record) => {
+            saved.push(structuredClone(record));
+            log.push(structuredClone(record));
+        },
+        saveProgress: async (record) => void log.push({ ...structuredClone(record), result: "running" }),
+        history: () => latestPerRun(log),
         listener: (event) => void events.push(event),
         lock: async (stages) => {
             world.locked.push([...stages]);
