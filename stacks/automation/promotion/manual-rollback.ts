@@ -193,7 +193,8 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
         record.error = (err as Error).message;
         error = err as Error;
     } finally {
-        error = await writeBack(env, record, error);
+        // A recovery also commits the stages the interrupted run finished: they run its release.
+        error = await writeBack(env, record, error, interrupted ? [...new Set([...interrupted.stages, request.stack])] : record.stages);
         await lock?.release();
         const finished = env.now();
         record.finishedAt = finished.toISOString();

@@ -95,13 +95,14 @@ export async function checkWriteBack(env: PromotionEnvironment, stages: readonly
 /**
  * The run's last act while it still holds the lock: commit and push what it changed. A push
  * that fails makes a released or rolled-back run's error "out of step" (exit 6), keeping the
- * run's own message; a run that needs a person already (exit 4) keeps its error.
+ * run's own message; a run that needs a person already (exit 4) keeps its error. `stages`: the
+ * stack files to commit (a recovery also commits what the interrupted run released before it stopped).
  */
-export async function writeBack(env: PromotionEnvironment, record: PromotionRecord, error: Error | undefined): Promise<Error | undefined> {
+export async function writeBack(env: PromotionEnvironment, record: PromotionRecord, error: Error | undefined, stages: readonly string[] = record.stages): Promise<Error | undefined> {
     if (!env.repository || record.result === "refused") return error;
     const written = await env.repository.write(
         record,
-        record.stages.map((s) => `Pulumi.${s}.yaml`),
+        stages.map((s) => `Pulumi.${s}.yaml`),
     );
     if (!written) return error;
     record.writeBack = written;

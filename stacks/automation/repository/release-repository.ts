@@ -93,7 +93,7 @@ export class ReleaseRepository {
      */
     async write(record: PromotionRecord, files: readonly string[], step?: string): Promise<WriteBackRecord | undefined> {
         if (!this.settings || (step && !this.settings.everyStep)) return undefined;
-        if (this.skip) return { outcome: "skipped", files: [], detail: this.skip };
+        if (this.skip) return step ? undefined : { outcome: "skipped", files: [], detail: this.skip };
         const git = this.git!;
         const remote = this.settings.remote;
         const branch = this.branch!;
