@@ -38,7 +38,7 @@ export class ThresholdsJudge implements StepJudge {
  * cannot run here: it compares live tracks measured in the same windows, so a baseline given as
  * fixed figures (a blue-green color measured before the switch) falls back, visibly.
  */
-export function createStepJudge(analysis: AnalysisConfig, context: { source?: Pick<MetricSource, "noBuckets">; baseline?: BaselineSpec } = {}): StepJudge {
+export function createStepJudge(analysis: AnalysisConfig, context: { source?: MetricSource; baseline?: BaselineSpec } = {}): StepJudge {
     if (analysis.judge === "thresholds") {
         return new ThresholdsJudge(analysis);
     }
