@@ -65,7 +65,8 @@ export class RateCeilingEProcess {
         return betaln(a, b) + Math.log(upper) - Math.log1p(-q0) - x * Math.log(q0) - (n - x) * Math.log1p(-q0);
     }
 
+    /** exp(log e), capped at e^700 so that it stays a finite number in records (JSON has no Infinity). */
     get e(): number {
-        return Math.exp(this.logE);
+        return Math.exp(Math.min(this.logE, 700));
     }
 }

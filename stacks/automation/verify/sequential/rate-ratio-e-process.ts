@@ -112,7 +112,8 @@ export class RateRatioEProcess {
     }
 
     /** M_n, the evidence against H0 (ρ ≤ ratio0): 1 at the start; crossing 1/α rejects. */
+    /** exp(log e), capped at e^700 so that it stays a finite number in records (JSON has no Infinity). */
     get e(): number {
-        return Math.exp(this.logE);
+        return Math.exp(Math.min(this.logE, 700));
     }
 }

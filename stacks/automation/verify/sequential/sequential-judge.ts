@@ -150,6 +150,12 @@ export class SequentialJudge {
         checks.push(this.latencyCheck(base, baselineThin, latencyFallback, thresholdCheck("p95-vs-baseline")));
         checks.push(thresholdCheck("p95"));
 
+        // Evidence that could not be computed is no pass (fail closed): inconclusive, said so.
+        for (const [i, c] of checks.entries()) {
+            if (c.evidence && Number.isNaN(c.evidence.value)) {
+                checks[i] = { ...c, outcome: "inconclusive", detail: `${c.name}: the evidence could not be computed from these counts` };
+            }
+        }
         // Thin step: nothing may pass yet; a crossing stands (the evidence is valid at any count).
         const final = enough
             ? checks
