@@ -81,7 +81,7 @@ describe("run report, Markdown", () => {
 
     it("a sequential verdict: the judge named, each e-value next to its bound, whole requests, nothing appended", () => {
         const record = rollbackRecord();
-        const failed = record.steps.find((s) => s.verification?.outcome === "fail")!;
+        const failed = record.steps!.find((s) => s.verification?.outcome === "fail")!;
         const detail = "error rate more than 50.0% above stable: 12.0% vs stable 0.4%, e = 4,210 ≥ 300 (3/α), 1,200 requests";
         failed.verification = {
             ...failed.verification!,
