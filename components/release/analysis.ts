@@ -65,9 +65,11 @@ export const AnalysisSchema = z
                  */
                 minAbsoluteIncreaseMs: z.number().min(0).max(60_000).default(25),
                 /**
-                 * Sequential judge: the share of the candidate's requests slower than the baseline's
-                 * P95 may be at most this multiple of the baseline's share (about 5%) before the
-                 * candidate counts as slower. A stochastic-order test: finer than "P95 above 2x".
+                 * Sequential judge: once its test shows the candidate slower than the baseline (more
+                 * requests above the baseline's P95 than the baseline's ~5%), the step fails only if
+                 * the candidate's share of them is at least this multiple of the baseline's, and its
+                 * P95 at least `minAbsoluteIncreaseMs` above. A stochastic-order test with a tolerance:
+                 * finer than "P95 above 2x".
                  */
                 slowShareMaxFactor: z.number().gt(1, { error: "latency.slowShareMaxFactor must be above 1 (1.5 means 50% more slow requests)" }).default(1.5),
                 /** Optional absolute ceiling in milliseconds (the quality gate's 200 ms, say). */

@@ -191,7 +191,8 @@ export class SequentialJudge {
         const crossed = l.e >= bound;
         const minMs = this.a.latency.minAbsoluteIncreaseMs;
         const p95Gap = l.candidateP95Ms !== undefined && l.baselineP95Ms !== undefined ? l.candidateP95Ms - l.baselineP95Ms : undefined;
-        const gateMet = p95Gap !== undefined && p95Gap >= minMs;
+        const shareRatio = bShare > 0 ? cShare / bShare : cShare > 0 ? Infinity : 0;
+        const gateMet = p95Gap !== undefined && p95Gap >= minMs && shareRatio >= factor;
         const figures = `${percent(cShare)} of requests slower than ${ms(l.edgeMs)} vs ${base} ${percent(bShare)}`;
         const p95s = l.candidateP95Ms !== undefined && l.baselineP95Ms !== undefined ? `P95 ${ms(l.candidateP95Ms)} vs ${ms(l.baselineP95Ms)}` : "no P95";
         const evidence = { statistic: "e-value" as const, value: l.e, bound, requests: l.candidateRequests, baselineRequests: l.baselineRequests };
@@ -208,7 +209,7 @@ export class SequentialJudge {
                 crossed && gateMet
                     ? `slower than ${base} (max ${factor}× its slow share): ${figures}, e = ${eValue(l.e)} ≥ ${of}, ${whole(l.candidateRequests)} requests; ${p95s}`
                     : crossed
-                      ? `latency vs ${base}: ${figures}, e = ${eValue(l.e)} ≥ ${of} but ${p95s} (< ${ms(minMs)} apart): not a failure`
+                      ? `latency vs ${base}: ${figures}, e = ${eValue(l.e)} ≥ ${of} but within the tolerance (${factor}× its slow share, ${ms(minMs)} on the P95; ${p95s}): not a failure`
                       : `latency vs ${base}: ${figures}, e = ${eValue(l.e)} of ${of}, ${whole(l.candidateRequests)} requests`,
         };
     }
