@@ -13,7 +13,7 @@ export const AnalysisSchema = z
          * anytime-valid sequential tests over the whole step (stacks/automation/verify/sequential):
          * it may look at every interval and still hold its false failures at `alpha`.
          */
-        judge: z.enum(["thresholds", "sequential"]).default("thresholds"),
+        judge: z.enum(["thresholds", "sequential"]).default("sequential"),
         /**
          * The sequential judge's false-failure probability per step, over every look and every
          * test (it fails when the evidence crosses 1/alpha). Unused by `thresholds`.

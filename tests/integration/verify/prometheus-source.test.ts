@@ -194,7 +194,7 @@ describe("prometheus source against a real Prometheus", function () {
 
     it("a whole analysis run fails the canary at its first measurement, and passes the good track", async function () {
         this.timeout(30_000);
-        const fast = AnalysisSchema.parse({ intervalSeconds: 1, health: { intervalSeconds: 1, timeoutSeconds: 2 } });
+        const fast = AnalysisSchema.parse({ judge: "thresholds", intervalSeconds: 1, health: { intervalSeconds: 1, timeoutSeconds: 2 } });
         const common = { analysis: fast, bakeSeconds: 3, service: "backend", baseline: { track: "stable" }, source, windowSeconds: WINDOW };
 
         const failed = await runAnalysis({ ...common, candidateTrack: "canary", healthUrls: [`http://127.0.0.1:${PORTS.canary}/health`] });

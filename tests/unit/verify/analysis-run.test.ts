@@ -19,7 +19,8 @@ function setup(
     const checker = scriptedHealth(clock, health);
     const events: AnalysisEvent[] = [];
     const options: AnalysisRunOptions = {
-        analysis: AnalysisSchema.parse(analysis),
+        // These tests are about the run's rules, with the thresholds judge's verdicts (the sequential judge has its own below).
+        analysis: AnalysisSchema.parse({ judge: "thresholds", ...analysis }),
         bakeSeconds: 300,
         service: "backend",
         candidateTrack: "canary",
