@@ -83,15 +83,25 @@ export function quantileMs(h: Histogram, q: number): number | undefined {
 
 /**
  * The finite bound above which the histogram's share of requests is closest to `share` (in log
- * ratio): the bucket edge "at the P95" for share 0.05. Undefined when no bound has any request
- * above it.
+ * ratio): the bucket edge "at the P95" for share 0.05. When no request lies above any finite
+ * bound (a fast service whose requests all fit in the first bucket), the lowest bound: a canary
+ * that spills past it is slower, and the judge's tolerance decides whether it matters.
+ * Undefined for an empty histogram or one without finite bounds.
  */
 export function edgeForShare(h: Histogram, share: number): number | undefined {
     const n = total(h);
+    if (n <= 0) {
+        return undefined;
+    }
     let best: number | undefined;
     let bestDistance = Infinity;
+    let lowest: number | undefined;
     for (const [le, c] of h) {
-        if (le === Infinity || n - c <= 0) {
+        if (le === Infinity) {
+            continue;
+        }
+        lowest = lowest === undefined ? le : Math.min(lowest, le);
+        if (n - c <= 0) {
             continue;
         }
         const distance = Math.abs(Math.log((n - c) / n / share));
@@ -100,5 +110,5 @@ export function edgeForShare(h: Histogram, share: number): number | undefined {
             bestDistance = distance;
         }
     }
-    return best;
+    return best ?? lowest;
 }

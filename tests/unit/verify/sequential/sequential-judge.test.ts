@@ -51,10 +51,34 @@ describe("sequential: histograms", () => {
             { leMs: Infinity, count: 1000 },
         ])!;
         assert.equal(edgeForShare(g, 0.05), 100); // 7% above 100 ms, 1% above 150 ms
+        // A fast service, every request in the first bucket: the lowest bound, so a canary spilling past it is seen.
+        const fast = toHistogram([
+            { leMs: 5, count: 90 },
+            { leMs: 10, count: 90 },
+            { leMs: Infinity, count: 90 },
+        ])!;
+        assert.equal(edgeForShare(fast, 0.05), 5);
+        assert.equal(edgeForShare(toHistogram([{ leMs: Infinity, count: 0 }])!, 0.05), undefined);
     });
 });
 
 describe("sequential judge", () => {
+    it("judges latency from the second window for a service faster than its first bucket (all requests ≤ 5 ms)", () => {
+        const judge = new SequentialJudge(config({ minRequests: 10 }));
+        const fast = (n: number) => ({ requests: n, errors: 0, p95Ms: 4.8, buckets: [{ leMs: 5, count: n }, { leMs: 10, count: n }, { leMs: Infinity, count: n }] });
+        assert.equal(check(judge.judge(fast(30), fast(90), labels), "latency-vs-baseline").outcome, "inconclusive");
+        const second = judge.judge(fast(30), fast(90), labels);
+        assert.equal(second.outcome, "pass", second.summary);
+        assert.match(check(second, "latency-vs-baseline").detail, /0\.0% of requests slower than 5\.0 ms vs stable 0\.0%/);
+        // A canary that spills past 5 ms by a few milliseconds crosses but stays within the 25 ms floor.
+        const slowish = { requests: 30, errors: 0, p95Ms: 9, buckets: [{ leMs: 5, count: 5 }, { leMs: 10, count: 30 }, { leMs: Infinity, count: 30 }] };
+        let v: Verdict | undefined;
+        for (let k = 0; k < 5; k++) v = judge.judge(slowish, fast(90), labels);
+        const c = check(v!, "latency-vs-baseline");
+        assert.ok(c.evidence!.value >= c.evidence!.bound, JSON.stringify(c.evidence));
+        assert.equal(c.outcome, "pass", "within the tolerance: not a failure");
+    });
+
     it("is inconclusive on thin traffic and never passes before the step has minRequests", () => {
         const judge = new SequentialJudge(config());
         const thin = { requests: 5, errors: 0, p95Ms: 40 };
