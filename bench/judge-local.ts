@@ -28,7 +28,8 @@ const RATE = { stable: 30, bad: 10, good: 10 } as const;
 const INTERVAL = 3;
 
 function requestsToDecision(r: AnalysisResult): number {
-    return r.measurements.reduce((sum, m) => sum + (m.candidate?.requests ?? 0), 0);
+    // increase() extrapolates to fractions: people read whole requests.
+    return Math.round(r.measurements.reduce((sum, m) => sum + (m.candidate?.requests ?? 0), 0));
 }
 
 async function main(): Promise<void> {
