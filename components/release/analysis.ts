@@ -7,6 +7,22 @@ import { z } from "zod";
  */
 export const AnalysisSchema = z
     .object({
+        /**
+         * How a measurement is judged. `thresholds`: each window against the fixed thresholds
+         * below (Flagger's way). `sequential`: the canary against the stable track with
+         * anytime-valid sequential tests over the whole step (stacks/automation/verify/sequential):
+         * it may look at every interval and still hold its false failures at `alpha`.
+         */
+        judge: z.enum(["thresholds", "sequential"]).default("sequential"),
+        /**
+         * The sequential judge's false-failure probability per step, over every look and every
+         * test (it fails when the evidence crosses 1/alpha). Unused by `thresholds`.
+         */
+        alpha: z
+            .number()
+            .gt(0, { error: "alpha is a probability: 0.01 means 1 false failure in 100 healthy steps" })
+            .max(0.2, { error: "alpha above 0.2 is not a safeguard: use 0.01 (the default) or 0.05" })
+            .default(0.01),
         /** Seconds between two measurements while a step bakes. */
         intervalSeconds: z.number().int().min(1).max(3600).default(30),
         health: z
@@ -48,6 +64,14 @@ export const AnalysisSchema = z
                  * baseline: at a few milliseconds, "twice the baseline" is scheduling noise.
                  */
                 minAbsoluteIncreaseMs: z.number().min(0).max(60_000).default(25),
+                /**
+                 * Sequential judge: once its test shows the candidate slower than the baseline (more
+                 * requests above the baseline's P95 than the baseline's ~5%), the step fails only if
+                 * the candidate's share of them is at least this multiple of the baseline's, and its
+                 * P95 at least `minAbsoluteIncreaseMs` above. A stochastic-order test with a tolerance:
+                 * finer than "P95 above 2x".
+                 */
+                slowShareMaxFactor: z.number().gt(1, { error: "latency.slowShareMaxFactor must be above 1 (1.5 means 50% more slow requests)" }).default(1.5),
                 /** Optional absolute ceiling in milliseconds (the quality gate's 200 ms, say). */
                 p95MaxMs: z.number().positive().optional(),
             })

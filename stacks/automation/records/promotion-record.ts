@@ -52,7 +52,21 @@ export const VerificationSummarySchema = z.object({
     /** The last measurement of the candidate and its baseline, with the thresholds they were judged by. */
     candidate: z.object({ requests: z.number(), errors: z.number(), errorRate: z.number().optional(), p95Ms: z.number().optional() }).optional(),
     baseline: z.object({ label: z.string(), requests: z.number(), errors: z.number(), errorRate: z.number().optional(), p95Ms: z.number().optional() }).optional(),
-    checks: z.array(z.object({ name: z.string(), outcome: z.string(), value: z.string().optional(), threshold: z.string().optional(), detail: z.string() })).default([]),
+    checks: z
+        .array(
+            z.object({
+                name: z.string(),
+                outcome: z.string(),
+                value: z.string().optional(),
+                threshold: z.string().optional(),
+                detail: z.string(),
+                /** The sequential judge's evidence: e-value, the bound it fails at, requests it rests on. */
+                evidence: z.object({ statistic: z.string(), value: z.number(), bound: z.number(), requests: z.number(), baselineRequests: z.number().optional() }).optional(),
+            }),
+        )
+        .default([]),
+    /** Which judge decided the analysis (and any fallback, with why). */
+    judge: z.string().optional(),
     measurements: z.number().default(0),
     healthChecks: z.number().default(0),
     /** The last health answer with its checks (database, integrations), for the report's status table. */

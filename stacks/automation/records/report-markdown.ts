@@ -93,6 +93,7 @@ function stepDetails(s: StepReport): string[] {
         out.push(`- verification (${v.kind}${color}): ${outcomeIcon(v.outcome)} ${v.outcome}: ${v.reason}`);
         if (v.candidate) out.push(`- ${v.candidate}`);
         if (v.baseline) out.push(`- ${v.baseline}`);
+        if (v.judge && v.kind === "analysis") out.push(`- judge: ${v.judge}`);
         if (v.measurements || v.healthChecks) out.push(`- ${v.measurements} measurement${v.measurements === 1 ? "" : "s"}, ${v.healthChecks} health check${v.healthChecks === 1 ? "" : "s"}`);
         for (const f of v.figures) out.push(`  - ${outcomeIcon(f.outcome)} ${f.text}`);
     }

@@ -57,6 +57,8 @@ export interface StepReport {
         readonly candidate?: string;
         readonly baseline?: string;
         readonly figures: readonly FigureLine[];
+        /** Which judge, with any fallback. */
+        readonly judge?: string;
         readonly measurements: number;
         readonly healthChecks: number;
     };
@@ -137,6 +139,10 @@ const ABSOLUTE_CHECKS = new Set(["error-rate", "p95"]);
 
 function figureLine(check: VerificationSummary["checks"][number]): FigureLine {
     let text = check.detail.trim();
+    if (check.evidence && text) {
+        // The sequential judge's lines already put the e-value next to its bound.
+        return { outcome: check.outcome, text };
+    }
     if (!text) {
         text = [check.name, check.value, check.threshold !== undefined ? `(threshold ${check.threshold})` : ""].filter(Boolean).join(" ");
     } else if (check.value !== undefined && check.threshold !== undefined && !text.includes(check.value)) {
@@ -195,6 +201,7 @@ function stepReport(s: StepRecord): StepReport {
             candidate: v.candidate && measurementText(v.candidate, "candidate"),
             baseline: v.baseline && measurementText(v.baseline, v.baseline.label),
             figures: v.checks.map(figureLine),
+            judge: v.judge,
             measurements: v.measurements,
             healthChecks: v.healthChecks,
         },

@@ -3,9 +3,10 @@ import type { BaselineSpec, Clock, HealthRound, MeasurementRound } from "./analy
 import { messageOf } from "./format";
 import type { HealthResult } from "./health-check";
 import { HealthMonitor, worstHealth } from "./health-monitor";
-import { inconclusiveVerdict, judge } from "./judge";
+import { inconclusiveVerdict } from "./judge";
 import type { MetricSource } from "./metric-source";
 import { HealthProbe } from "./health-probe";
+import type { StepJudge } from "./step-judge";
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -24,6 +25,8 @@ export interface MeasureInputs {
     readonly baselineLabel?: string;
     readonly windowSeconds: number;
     readonly analysis: AnalysisConfig;
+    /** The step's judge (the sequential one keeps the step's evidence across rounds). */
+    readonly judge: StepJudge;
     readonly clock: Clock;
     readonly signal?: AbortSignal;
 }
@@ -31,11 +34,13 @@ export interface MeasureInputs {
 /**
  * One measurement round: the candidate and its baseline measured over the same window, judged.
  * `previousStreak` is the inconclusive streak before it; the round carries the streak after it.
+ * `windowSeconds` overrides the inputs' window (the sequential judge measures since the last round).
  */
-export async function measureRound(inputs: MeasureInputs, slot: RoundSlot, previousStreak: number): Promise<MeasurementRound> {
-    const { source, clock, signal, windowSeconds, baselineLabel } = inputs;
+export async function measureRound(inputs: MeasureInputs, slot: RoundSlot, previousStreak: number, window?: number): Promise<MeasurementRound> {
+    const { source, clock, signal, baselineLabel } = inputs;
+    const windowSeconds = window ?? inputs.windowSeconds;
     const started = clock.now();
-    const query = (track: string) => ({ service: inputs.service, track, windowSeconds });
+    const query = (track: string) => ({ service: inputs.service, track, windowSeconds, ...(inputs.judge.wantsBuckets ? { buckets: true } : {}) });
     const base = inputs.baseline;
     const [cand, baseRes] = await Promise.allSettled([
         source.measure(query(inputs.candidateTrack), signal),
@@ -48,7 +53,7 @@ export async function measureRound(inputs: MeasureInputs, slot: RoundSlot, previ
     // A failed candidate query leaves nothing to judge; a failed baseline query only takes the
     // relative checks away (the judge skips them and says why).
     const verdict = candidate
-        ? judge(candidate, baseline, inputs.analysis, { baseline: baselineLabel, baselineMissingReason: baselineError })
+        ? inputs.judge.judge(candidate, baseline, { baseline: baselineLabel, baselineMissingReason: baselineError })
         : inconclusiveVerdict(`no measurement of ${inputs.candidateTrack}: ${candidateError}`, undefined, baseline);
     return {
         index: slot.index,

@@ -9,6 +9,7 @@ import { checkHealth as defaultCheckHealth } from "./health-check";
 import { httpHealthProbe } from "./health-probe";
 import { HealthMonitor } from "./health-monitor";
 import type { Verdict } from "./judge";
+import { createStepJudge } from "./step-judge";
 
 /** Awaits `work`; a rejection the interruption caused resolves to undefined (the caller checks the signal), any other is thrown. */
 async function interruptible<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
@@ -55,7 +56,12 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
     const probes = [...urls.map((url) => httpHealthProbe(url, check)), ...(options.healthProbes ?? [])];
     const schedule = new AnalysisSchedule({ startMs: t0, bakeSeconds: spec.bakeSeconds, timing: a, measures: !!source, checksHealth: probes.length > 0 });
     const monitor = new HealthMonitor(a.health.consecutiveFailures);
-    const measureInputs = source && { ...spec, source, analysis: a, clock, signal };
+    // One judge per step run: the sequential judge's evidence lives as long as the step.
+    const stepJudge = createStepJudge(a, { source, baseline: spec.baseline });
+    const measureInputs = source && { ...spec, source, analysis: a, judge: stepJudge, clock, signal };
+    // The sequential judge adds each round's counts to the step's: its rounds cover the time since
+    // the previous round was due (the first: since the start), so no request counts twice.
+    let measuredUntil = t0;
     const healthInputs = { probes, timeoutSeconds: a.health.timeoutSeconds, clock, signal };
     const rules: DecisionRules = {
         inconclusiveLimit: a.inconclusiveLimit,
@@ -91,6 +97,8 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
             source: source?.name,
             healthUrls: probes.map((p) => p.target),
             thresholds: a,
+            judge: stepJudge.kind,
+            judgeDescription: stepJudge.description,
             bakeSeconds: spec.bakeSeconds,
             windowSeconds: spec.windowSeconds,
             startedAt: iso(t0),
@@ -114,6 +122,7 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
         candidateTrack: spec.candidateTrack,
         baselineLabel: spec.baselineLabel,
         bakeSeconds: spec.bakeSeconds,
+        judge: stepJudge.description,
         intervalSeconds: a.intervalSeconds,
         healthIntervalSeconds: a.health.intervalSeconds,
     });
@@ -131,17 +140,21 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
         const due = schedule.dueAt(now);
         const slot = (index: number) => ({ now, index, startMs: t0 });
         const streak = measurements.at(-1)?.inconclusiveStreak ?? 0;
+        const window = stepJudge.needsIncrements && due.measure ? Math.max(1, Math.round((now - measuredUntil) / 1000)) : undefined;
         const [h, m] =
             (await interruptible(
                 Promise.all([
                     due.health ? healthRound(healthInputs, monitor, slot(health.length + 1)) : undefined,
-                    due.measure && measureInputs ? measureRound(measureInputs, slot(measurements.length + 1), streak) : undefined,
+                    due.measure && measureInputs ? measureRound(measureInputs, slot(measurements.length + 1), streak, window) : undefined,
                 ]),
                 signal,
             )) ?? [];
         // Rounds cut short by an interruption are artifacts of it, not evidence: not recorded.
         if (signal?.aborted) {
             return aborted();
+        }
+        if (due.measure) {
+            measuredUntil = now;
         }
         schedule.ran(due);
         if (h) {

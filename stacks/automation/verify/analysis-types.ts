@@ -99,6 +99,10 @@ export interface AnalysisResult {
     readonly source?: string;
     readonly healthUrls: readonly string[];
     readonly thresholds: AnalysisConfig;
+    /** The judge that ran (the configured one, or thresholds when the sequential one could not). */
+    readonly judge: AnalysisConfig["judge"];
+    /** What the judge was, in one line, with any fallback and why. */
+    readonly judgeDescription: string;
     readonly bakeSeconds: number;
     readonly windowSeconds: number;
     readonly startedAt: string;
@@ -120,6 +124,8 @@ export type AnalysisEvent =
           readonly candidateTrack: string;
           readonly baselineLabel?: string;
           readonly bakeSeconds: number;
+          /** Which judge, in one line (with any fallback and why). */
+          readonly judge: string;
           readonly intervalSeconds: number;
           readonly healthIntervalSeconds: number;
       }

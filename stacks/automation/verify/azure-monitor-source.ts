@@ -110,6 +110,7 @@ export interface AzureMonitorSourceOptions {
 }
 
 export class AzureMonitorSource implements MetricSource {
+    readonly noBuckets = "Azure Monitor gives a P95 (Log Analytics), not a latency histogram";
     readonly name: string;
     readonly config: AzureMonitorSourceConfig;
     private readonly metrics: MetricsClient;

@@ -89,6 +89,7 @@ export function cloudWatchQueries(target: CloudWatchTarget, periodSeconds: numbe
 const THROTTLING = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"]);
 
 export class CloudWatchSource implements MetricSource {
+    readonly noBuckets = "CloudWatch gives a P95 statistic, not a latency histogram";
     readonly name: string;
     readonly config: CloudWatchSourceConfig;
     private readonly client: CloudWatchClient;

@@ -48,3 +48,25 @@ export function messageOf(err: unknown): string {
     }
     return typeof err === "string" ? err : JSON.stringify(err) ?? String(err);
 }
+
+/** A whole count with thousands separators, as the evidence lines read: 1840.4 → "1,840". */
+export function whole(value: number): string {
+    return Number.isFinite(value) ? Math.round(value).toLocaleString("en-US") : String(value);
+}
+
+/** An e-value: 0.031 → "0.03", 3.24 → "3.2", 412.6 → "413", 1.2e9 → "1.2e9" (a ratio of likelihoods, not a count). */
+export function eValue(e: number): string {
+    if (!Number.isFinite(e)) {
+        return String(e);
+    }
+    if (e >= 1e6) {
+        return e.toExponential(1).replace("e+", "e");
+    }
+    if (e >= 100) {
+        return whole(e);
+    }
+    if (e >= 1) {
+        return e.toFixed(1);
+    }
+    return e < 0.01 ? "< 0.01" : e.toFixed(2);
+}

@@ -11,6 +11,9 @@ import { Measurement, MetricQuery, MetricSource, MetricSourceError } from "./met
  * each URL-encoded, e.g. http://metrics.internal/traffic?service={service}&track={track}&window={window}.
  * The answer must be { "requests": number, "errors": number, "p95Ms"?: number | null } with
  * 0 ≤ errors ≤ requests; anything else is a MetricSourceError, so an inconclusive verdict.
+ * For the sequential judge's latency test it may add the window's latency histogram,
+ * "buckets": [{ "leMs": 50, "count": 812 }, …, { "leMs": "+Inf", "count": 840 }] (cumulative
+ * counts, as Prometheus' le buckets); without it the judge checks latency by the P95 thresholds.
  */
 
 const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;
@@ -59,6 +62,18 @@ export const HttpJsonAnswerSchema = z
             .nonnegative({ error: "p95Ms cannot be negative" })
             .nullable()
             .optional(),
+        buckets: z
+            .array(
+                z
+                    .object({
+                        leMs: z.union([z.number().positive(), z.literal("+Inf")], { error: 'leMs is a bound in milliseconds, or "+Inf"' }),
+                        count: z.number({ error: "count must be a number" }).nonnegative({ error: "count cannot be negative" }),
+                    })
+                    .strict(),
+            )
+            .refine((b) => b.length === 0 || b.some((x) => x.leMs === "+Inf"), { error: 'buckets need a "+Inf" bucket (every request)' })
+            .nullable()
+            .optional(),
     })
     .refine((a) => a.errors <= a.requests, { error: "errors exceed requests", path: ["errors"] });
 
@@ -104,7 +119,12 @@ export class HttpJsonSource implements MetricSource {
             const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
             throw new MetricSourceError(this.name, `${url} answered JSON that is not {requests, errors, p95Ms}: ${problems}`);
         }
-        const { requests, errors, p95Ms } = parsed.data;
-        return p95Ms === null || p95Ms === undefined ? { requests, errors } : { requests, errors, p95Ms };
+        const { requests, errors, p95Ms, buckets } = parsed.data;
+        return {
+            requests,
+            errors,
+            ...(p95Ms === null || p95Ms === undefined ? {} : { p95Ms }),
+            ...(buckets?.length && query.buckets ? { buckets: buckets.map((b) => ({ leMs: b.leMs === "+Inf" ? Infinity : b.leMs, count: b.count })) } : {}),
+        };
     }
 }

@@ -12,7 +12,7 @@ export type {
     MeasurementRound,
     Sleep,
 } from "./analysis-types";
-export { count, ms, percent, points, seconds } from "./format";
+export { count, eValue, ms, percent, points, seconds, whole } from "./format";
 export { HealthCheckSchema, HealthChecksSchema, checkHealth, classifyHealth, healthProblems } from "./health-check";
 export type { CheckHealthOptions, HealthCheck, HealthClassification, HealthColor, HealthResult, HealthStatus } from "./health-check";
 export { HealthMonitor, worstHealth } from "./health-monitor";
@@ -22,9 +22,12 @@ export type { HealthMonitorState } from "./health-monitor";
 export { HttpJsonAnswerSchema, HttpJsonSource, HttpJsonSourceSchema } from "./http-json-source";
 export type { HttpJsonSourceConfig, HttpJsonSourceInput } from "./http-json-source";
 export { inconclusiveVerdict, judge } from "./judge";
-export type { Check, CheckName, CheckOutcome, JudgeLabels, Verdict, VerdictOutcome } from "./judge";
+export type { Check, CheckName, CheckOutcome, Evidence, JudgeLabels, Verdict, VerdictOutcome } from "./judge";
+export { SequentialJudge } from "./sequential/sequential-judge";
+export { ThresholdsJudge, createStepJudge } from "./step-judge";
+export type { StepJudge } from "./step-judge";
 export { MetricSourceError, errorRate } from "./metric-source";
 export { createMetricSource } from "./metric-source-factory";
-export type { Measurement, MetricQuery, MetricSource } from "./metric-source";
+export type { LatencyBucket, Measurement, MetricQuery, MetricSource } from "./metric-source";
 export { PrometheusSource, PrometheusSourceSchema, parsePromValue, prometheusQueries, promString } from "./prometheus-source";
 export type { PrometheusQueries, PrometheusSourceConfig, PrometheusSourceInput } from "./prometheus-source";

@@ -23,7 +23,29 @@ import { Measurement } from "./metric-source";
 export type VerdictOutcome = "pass" | "fail" | "inconclusive";
 export type CheckOutcome = VerdictOutcome | "skipped";
 
-export type CheckName = "traffic" | "error-rate" | "error-rate-vs-baseline" | "p95-vs-baseline" | "p95" | "source";
+export type CheckName =
+    | "traffic"
+    | "error-rate"
+    | "error-rate-vs-baseline"
+    | "p95-vs-baseline"
+    /** The sequential judge's latency test (slow requests vs the baseline's). */
+    | "latency-vs-baseline"
+    | "p95"
+    | "source";
+
+/**
+ * The sequential judge's evidence behind a check: the e-value over the step so far, the bound it
+ * fails at (1/alpha, split over the step's tests) and how much traffic it rests on.
+ */
+export interface Evidence {
+    readonly statistic: "e-value";
+    readonly value: number;
+    readonly bound: number;
+    /** Candidate requests the test has counted in this step (whole). */
+    readonly requests: number;
+    /** Baseline requests it has counted (relative tests). */
+    readonly baselineRequests?: number;
+}
 
 export interface Check {
     readonly name: CheckName;
@@ -37,6 +59,8 @@ export interface Check {
     readonly outcome: CheckOutcome;
     /** One line a person reads: "error rate 12.0% > 5.0%". */
     readonly detail: string;
+    /** Sequential checks only. */
+    readonly evidence?: Evidence;
 }
 
 export interface Verdict {
@@ -58,7 +82,8 @@ export interface JudgeLabels {
 /** Tolerance for float comparisons: 0.02 - 0.01 must count as "at least 0.01 above". */
 const EPSILON = 1e-9;
 
-function usable(m: Measurement | undefined): boolean {
+/** Counts that can be judged: finite and not negative. */
+export function usableMeasurement(m: Measurement | undefined): boolean {
     return (
         m !== undefined &&
         Number.isFinite(m.requests) &&
@@ -81,7 +106,7 @@ export function judge(
     const base = labels.baseline ?? "baseline";
     const min = thresholds.minRequests;
 
-    if (!usable(candidate)) {
+    if (!usableMeasurement(candidate)) {
         return inconclusiveVerdict(
             `the candidate's measurement is not usable (requests ${candidate.requests}, errors ${candidate.errors})`,
             candidate,
@@ -97,7 +122,7 @@ export function judge(
     let baselineProblem: string | undefined;
     if (baseline === undefined) {
         baselineProblem = labels.baselineMissingReason ? `no ${base} measurement (${labels.baselineMissingReason})` : `no ${base} measurement`;
-    } else if (!usable(baseline)) {
+    } else if (!usableMeasurement(baseline)) {
         baselineProblem = `${base} measurement is not usable (requests ${baseline.requests}, errors ${baseline.errors})`;
     } else if (baseline.requests < min) {
         baselineProblem = `${base} has ${count(baseline.requests)} requests (< ${min})`;
@@ -242,7 +267,7 @@ export function judge(
     return verdictOf(final, candidate, baseline);
 }
 
-function verdictOf(checks: readonly Check[], candidate?: Measurement, baseline?: Measurement): Verdict {
+export function verdictOf(checks: readonly Check[], candidate?: Measurement, baseline?: Measurement): Verdict {
     const failed = checks.filter((c) => c.outcome === "fail");
     const unsure = checks.filter((c) => c.outcome === "inconclusive");
     const skipped = checks.filter((c) => c.outcome === "skipped" && c.detail.startsWith("skipped"));

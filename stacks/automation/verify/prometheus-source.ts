@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { NoAnswer, httpRequest } from "../http-request";
 import { messageOf } from "./format";
-import { Measurement, MetricQuery, MetricSource, MetricSourceError } from "./metric-source";
+import { LatencyBucket, Measurement, MetricQuery, MetricSource, MetricSourceError } from "./metric-source";
 
 /**
  * A MetricSource over Prometheus' HTTP API (`GET /api/v1/query`, an instant query).
@@ -17,6 +17,13 @@ import { Measurement, MetricQuery, MetricSource, MetricSourceError } from "./met
  *   {{selector}}           the default matchers with their braces: {service="S",track="T",route!="/health",…}
  * A custom `p95Ms` query answers milliseconds. Each query must answer one sample (a scalar or a
  * one-element vector: wrap it in sum()). All three are evaluated at the same instant.
+ *
+ * For the sequential judge (a query with `buckets: true`) a fourth, at the same instant, reads the
+ * window's latency histogram:
+ *   buckets  = sum by (le) (increase(http_request_duration_seconds_bucket{…}[W]))
+ * one series per `le` bound, in seconds as the histogram is (a custom `buckets` query answers the
+ * same shape). An empty answer means the histogram is missing: the judge then checks latency with
+ * the thresholds and says so.
  */
 
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: "not a Prometheus metric name" });
@@ -70,7 +77,7 @@ export const PrometheusSourceSchema = z
         extraMatchers: z.string().optional(),
         /** Whole queries replacing the defaults, one by one. */
         queries: z
-            .object({ requests: queryTemplate.optional(), errors: queryTemplate.optional(), p95Ms: queryTemplate.optional() })
+            .object({ requests: queryTemplate.optional(), errors: queryTemplate.optional(), p95Ms: queryTemplate.optional(), buckets: queryTemplate.optional() })
             .strict()
             .prefault({}),
     })
@@ -83,6 +90,8 @@ export interface PrometheusQueries {
     readonly requests: string;
     readonly errors: string;
     readonly p95Ms: string;
+    /** By `le` (seconds): the window's cumulative histogram. */
+    readonly buckets: string;
 }
 
 /** A label value inside a PromQL double-quoted string. */
@@ -112,6 +121,7 @@ export function prometheusQueries(config: PrometheusSourceConfig, query: MetricQ
         p95Ms: fill(
             config.queries.p95Ms ?? `1000 * histogram_quantile(0.95, sum by (le) (rate(${metrics.duration}_bucket${selector}[${window}])))`,
         ),
+        buckets: fill(config.queries.buckets ?? `sum by (le) (increase(${metrics.duration}_bucket${selector}[${window}]))`),
     };
 }
 
@@ -165,10 +175,11 @@ export class PrometheusSource implements MetricSource {
         const q = this.queries(query);
         // One evaluation instant for the three, so errors and requests describe the same window.
         const time = (Date.now() / 1000).toFixed(3);
-        const [requests, errors, p95] = await Promise.all([
+        const [requests, errors, p95, buckets] = await Promise.all([
             this.sample("requests", q.requests, time, signal),
             this.sample("errors", q.errors, time, signal),
             this.sample("p95Ms", q.p95Ms, time, signal),
+            query.buckets ? this.histogram(q.buckets, time, signal) : undefined,
         ]);
         // An empty answer for a counter means no series matched: nothing served (prom-client only
         // creates a code="500" series on the first 500). Zero requests make the verdict inconclusive.
@@ -190,11 +201,81 @@ export class PrometheusSource implements MetricSource {
         }
         // NaN is histogram_quantile's answer for a window without requests: no latency, not an error.
         // +Inf (the quantile lies in the +Inf bucket) is kept: it is slower than every bucket.
-        return { requests: req, errors: Math.min(err, req), ...(p95 === undefined || Number.isNaN(p95) ? {} : { p95Ms: p95 }) };
+        return {
+            requests: req,
+            errors: Math.min(err, req),
+            ...(p95 === undefined || Number.isNaN(p95) ? {} : { p95Ms: p95 }),
+            ...(buckets?.length ? { buckets } : {}),
+        };
+    }
+
+    /** The bucket query: one series per `le` (seconds) → buckets in ms, ascending; [] when no series matched. */
+    private async histogram(promql: string, time: string, signal?: AbortSignal): Promise<LatencyBucket[]> {
+        const series = await this.vector("buckets", promql, time, signal);
+        const fail = (message: string) => new MetricSourceError(this.name, `buckets query ${message} (query: ${promql})`);
+        const buckets = series.map((s) => {
+            const le = s.metric.le;
+            const count = parsePromValue(s.value[1]);
+            if (le === undefined) {
+                throw fail(`answered a series without an le label (${JSON.stringify(s.metric)}): use sum by (le) (…)`);
+            }
+            const leSeconds = parsePromValue(le);
+            if (Number.isNaN(leSeconds) || !Number.isFinite(count) || count < 0) {
+                throw fail(`answered le="${le}" with ${s.value[1]}, not a bucket count`);
+            }
+            return { leMs: leSeconds === Infinity ? Infinity : leSeconds * 1000, count };
+        });
+        buckets.sort((x, y) => x.leMs - y.leMs);
+        if (buckets.length && buckets.at(-1)?.leMs !== Infinity) {
+            throw fail('answered no le="+Inf" bucket: every histogram has one');
+        }
+        return buckets;
+    }
+
+    /** One instant query answering a vector of any length (the histogram's buckets). */
+    private async vector(what: string, promql: string, time: string, signal?: AbortSignal): Promise<z.output<typeof VectorSchema>> {
+        const { resultType, result } = await this.query(what, promql, time, signal);
+        const fail = (message: string) => new MetricSourceError(this.name, `${what} query ${message} (query: ${promql})`);
+        if (resultType !== "vector") {
+            throw fail(`answered a ${resultType}, expected a vector by le`);
+        }
+        const vector = VectorSchema.safeParse(result);
+        if (!vector.success) {
+            throw fail(`answered a malformed vector: ${messageOf(vector.error.issues[0]?.message)}`);
+        }
+        return vector.data;
     }
 
     /** One instant query; undefined for an empty vector. */
     private async sample(what: string, promql: string, time: string, signal?: AbortSignal): Promise<number | undefined> {
+        const fail = (message: string) => new MetricSourceError(this.name, `${what} query ${message} (query: ${promql})`);
+        const { resultType, result } = await this.query(what, promql, time, signal);
+        if (resultType === "scalar") {
+            const sample = SampleSchema.safeParse(result);
+            if (!sample.success) {
+                throw fail("answered a malformed scalar");
+            }
+            return parsePromValue(sample.data[1]);
+        }
+        if (resultType !== "vector") {
+            throw fail(`answered a ${resultType}, expected one sample: use an instant vector expression`);
+        }
+        const vector = VectorSchema.safeParse(result);
+        if (!vector.success) {
+            throw fail(`answered a malformed vector: ${messageOf(vector.error.issues[0]?.message)}`);
+        }
+        if (vector.data.length === 0) {
+            return undefined;
+        }
+        if (vector.data.length > 1) {
+            const series = vector.data.slice(0, 3).map((s) => JSON.stringify(s.metric));
+            throw fail(`answered ${vector.data.length} series (${series.join(", ")}…), expected one: wrap the query in sum()`);
+        }
+        return parsePromValue(vector.data[0].value[1]);
+    }
+
+    /** One instant query's data, or a MetricSourceError saying what went wrong. */
+    private async query(what: string, promql: string, time: string, signal?: AbortSignal): Promise<{ resultType: string; result: unknown }> {
         const base = this.config.url.endsWith("/") ? this.config.url : `${this.config.url}/`;
         const url = new URL("api/v1/query", base);
         url.searchParams.set("query", promql);
@@ -229,28 +310,6 @@ export class PrometheusSource implements MetricSource {
         if (!body || !body.data) {
             throw fail(`got an answer that is not Prometheus' query API: ${JSON.stringify(text.slice(0, 80))}`);
         }
-        const { resultType, result } = body.data;
-        if (resultType === "scalar") {
-            const sample = SampleSchema.safeParse(result);
-            if (!sample.success) {
-                throw fail("answered a malformed scalar");
-            }
-            return parsePromValue(sample.data[1]);
-        }
-        if (resultType !== "vector") {
-            throw fail(`answered a ${resultType}, expected one sample: use an instant vector expression`);
-        }
-        const vector = VectorSchema.safeParse(result);
-        if (!vector.success) {
-            throw fail(`answered a malformed vector: ${messageOf(vector.error.issues[0]?.message)}`);
-        }
-        if (vector.data.length === 0) {
-            return undefined;
-        }
-        if (vector.data.length > 1) {
-            const series = vector.data.slice(0, 3).map((s) => JSON.stringify(s.metric));
-            throw fail(`answered ${vector.data.length} series (${series.join(", ")}…), expected one: wrap the query in sum()`);
-        }
-        return parsePromValue(vector.data[0].value[1]);
+        return body.data;
     }
 }

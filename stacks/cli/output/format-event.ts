@@ -1,11 +1,21 @@
 import type { PromotionEvent } from "../../automation/promotion/promotion-events";
 import { describeTrafficRestore } from "../../automation/records/traffic-restore";
-import { ms, percent } from "../../automation/verify";
+import { Check, eValue, ms, percent, whole } from "../../automation/verify";
 
 const traffic = (split: Readonly<Record<string, number>>) =>
     Object.entries(split)
         .map(([track, weight]) => `${track} ${weight}%`)
         .join(" / ");
+
+/** The sequential judge's evidence, one short line per test: the e-value next to its bound, whole requests. */
+function evidenceLine(c: Check, baseline: string): string | undefined {
+    const ev = c.evidence;
+    if (!ev) return undefined;
+    const what =
+        c.name === "error-rate" ? `error rate vs ${c.threshold === undefined ? "ceiling" : `${percent(c.threshold)} ceiling`}` : c.name === "error-rate-vs-baseline" ? `error rate vs ${baseline}` : `slow requests vs ${baseline}`;
+    const crossed = ev.value >= ev.bound ? (c.outcome === "fail" ? " — crossed" : " — crossed, below the protocol's floor") : "";
+    return `      ${what}: e = ${eValue(ev.value)} of ${whole(ev.bound)}${crossed}, ${whole(ev.requests)} requests`;
+}
 
 /** One line per event, the same words in the live view, in CI and in the log. */
 export function formatEvent(event: PromotionEvent): string | undefined {
@@ -34,12 +44,17 @@ export function formatEvent(event: PromotionEvent): string | undefined {
                 const c = e.round.candidate;
                 const b = e.round.baseline;
                 const rate = (m?: { requests: number; errors: number }) => (m && m.requests ? percent(m.errors / m.requests) : "n/a");
-                return `  [${Math.round(e.round.elapsedMs / 1000)}s] ${e.round.verdict.outcome.toUpperCase()}: candidate ${c ? `${c.requests} req, errors ${rate(c)}, p95 ${c.p95Ms === undefined ? "n/a" : ms(c.p95Ms)}` : e.round.candidateError ?? "no data"}${b ? ` | ${e.round.baselineLabel ?? "baseline"} ${b.requests} req, errors ${rate(b)}, p95 ${b.p95Ms === undefined ? "n/a" : ms(b.p95Ms)}` : ""} — ${e.round.verdict.summary}`;
+                const v = e.round.verdict;
+                const head = `  [${Math.round(e.round.elapsedMs / 1000)}s] ${v.outcome.toUpperCase()}: candidate ${c ? `${whole(c.requests)} req, errors ${rate(c)}, p95 ${c.p95Ms === undefined ? "n/a" : ms(c.p95Ms)}` : e.round.candidateError ?? "no data"}${b ? ` | ${e.round.baselineLabel ?? "baseline"} ${whole(b.requests)} req, errors ${rate(b)}, p95 ${b.p95Ms === undefined ? "n/a" : ms(b.p95Ms)}` : ""}`;
+                const evidence = v.checks.map((check) => evidenceLine(check, e.round.baselineLabel ?? "baseline")).filter((l): l is string => l !== undefined);
+                if (!evidence.length) return `${head} — ${v.summary}`;
+                // Sequential: the window's figures, then the step's evidence; the summary only when it says more (a failure, a wait).
+                return [v.outcome === "pass" ? head : `${head} — ${v.summary}`, ...evidence].join("\n");
             }
             if (e.type === "health" && e.round.color !== "GREEN") {
                 return `  health ${e.round.color} (${e.round.consecutiveFailures}/${e.round.limit}): ${e.round.results.map((r) => `${r.url} ${r.reason ?? r.color}`).join("; ")}`;
             }
-            if (e.type === "started") return `  analysing ${e.candidateTrack}${e.baselineLabel ? ` against ${e.baselineLabel}` : ""} for ${e.bakeSeconds}s`;
+            if (e.type === "started") return `  analysing ${e.candidateTrack}${e.baselineLabel ? ` against ${e.baselineLabel}` : ""} for ${e.bakeSeconds}s (judge: ${e.judge})`;
             return undefined;
         }
         case "step-done":

@@ -81,7 +81,7 @@ describe("http json source over HTTP", () => {
 
     it("drives an analysis run: a bad canary fails, a source gone silent is inconclusive then fails", async function () {
         this.timeout(20_000);
-        const analysis = AnalysisSchema.parse({ intervalSeconds: 1, inconclusiveLimit: 2 });
+        const analysis = AnalysisSchema.parse({ judge: "thresholds", intervalSeconds: 1, inconclusiveLimit: 2 });
         const common = { analysis, bakeSeconds: 2, service: "shop api", baseline: { track: "stable" }, source: source(0.5) };
 
         answers = { stable: json({ requests: 900, errors: 9, p95Ms: 40 }), canary: json({ requests: 300, errors: 45, p95Ms: 42 }) };

@@ -8,6 +8,7 @@ import { runAnalysis } from "../../../stacks/automation/verify/analysis-run";
 import { judge } from "../../../stacks/automation/verify/judge";
 import { Measurement, MetricSourceError, errorRate } from "../../../stacks/automation/verify/metric-source";
 import { PrometheusSource } from "../../../stacks/automation/verify/prometheus-source";
+import { createStepJudge } from "../../../stacks/automation/verify/step-judge";
 import { Processes, drive, sleep, startShop } from "./loopback";
 
 // A real Prometheus (Debian's 2.42) scraping real shop processes every second, real requests on
@@ -25,6 +26,8 @@ describe("prometheus source against a real Prometheus", function () {
     let dir: string;
     let source: PrometheusSource;
     const figures: Record<string, Measurement> = {};
+    /** The same windows with the latency histogram (a query with buckets: true). */
+    const histograms: Record<string, Measurement> = {};
     const analysis = AnalysisSchema.parse({});
     const query = (track: string) => ({ service: "backend", track, windowSeconds: WINDOW });
 
@@ -78,6 +81,7 @@ describe("prometheus source against a real Prometheus", function () {
         source = new PrometheusSource({ url: `http://127.0.0.1:${PROM}`, timeoutSeconds: 5 });
         for (const track of Object.keys(PORTS)) {
             figures[track] = await source.measure(query(track));
+            histograms[track] = await source.measure({ ...query(track), buckets: true });
         }
     });
 
@@ -127,6 +131,44 @@ describe("prometheus source against a real Prometheus", function () {
         assert.equal(good.outcome, "pass", good.summary);
     });
 
+    it("gives the window's latency histogram when asked: ascending le in ms, +Inf counting every request", () => {
+        assert.equal(figures.green.buckets, undefined, "not asked, not queried");
+        for (const track of ["stable", "green"]) {
+            const b = histograms[track].buckets!;
+            assert.ok(b && b.length > 3, `${track}: ${JSON.stringify(b)}`);
+            assert.equal(b.at(-1)!.leMs, Infinity);
+            assert.ok(b.some((x) => x.leMs === 300), `${track}: the shop's 0.3 s bucket reads as 300 ms`);
+            const all = b.at(-1)!.count;
+            assert.ok(Math.abs(all - histograms[track].requests) <= 0.05 * all + 5, `${track}: +Inf ${all} vs requests ${histograms[track].requests}`);
+        }
+        // The slow track's 300 ms fault: (almost) nothing at or below 200 ms; the stable's all of it.
+        const at = (m: Measurement, le: number) => m.buckets!.find((x) => x.leMs === le)!.count / m.buckets!.at(-1)!.count;
+        assert.ok(at(histograms.green, 200) < 0.1, `green share ≤ 200 ms: ${at(histograms.green, 200)}`);
+        assert.ok(at(histograms.stable, 200) > 0.9, `stable share ≤ 200 ms: ${at(histograms.stable, 200)}`);
+    });
+
+    it("the sequential judge fails the canary on its error rate against stable, with the evidence", () => {
+        const sequential = createStepJudge(AnalysisSchema.parse({ judge: "sequential" }), { source, baseline: { track: "stable" } });
+        const v = sequential.judge(histograms.canary, histograms.stable, { baseline: "stable" });
+        assert.equal(v.outcome, "fail", v.summary);
+        const c = v.checks.find((x) => x.name === "error-rate-vs-baseline")!;
+        assert.equal(c.outcome, "fail");
+        assert.ok(c.evidence!.value >= 300, JSON.stringify(c.evidence));
+        assert.match(c.detail, /e = [\d,.e]+ ≥ 300 \(3\/α\), \d{3} requests$/);
+    });
+
+    it("the sequential judge fails the slow track on latency from its histograms (the first window sets the edge)", () => {
+        const sequential = createStepJudge(AnalysisSchema.parse({ judge: "sequential" }), { source, baseline: { track: "stable" } });
+        const first = sequential.judge(histograms.green, histograms.stable, { baseline: "stable" });
+        assert.equal(first.checks.find((x) => x.name === "latency-vs-baseline")?.outcome, "inconclusive");
+        const second = sequential.judge(histograms.green, histograms.stable, { baseline: "stable" });
+        assert.equal(second.checks.find((x) => x.name === "latency-vs-baseline")?.outcome, "fail", second.summary);
+        const good = createStepJudge(AnalysisSchema.parse({ judge: "sequential" }), { source, baseline: { track: "stable" } });
+        good.judge(histograms.blue, histograms.stable, { baseline: "stable" });
+        const blue = good.judge(histograms.blue, histograms.stable, { baseline: "stable" });
+        assert.notEqual(blue.outcome, "fail", blue.summary);
+    });
+
     it("a track that served nothing measures 0 requests, no P95: inconclusive, not a pass", async () => {
         const m = await source.measure(query("nonexistent"));
         assert.deepEqual(m, { requests: 0, errors: 0 });
@@ -152,7 +194,7 @@ describe("prometheus source against a real Prometheus", function () {
 
     it("a whole analysis run fails the canary at its first measurement, and passes the good track", async function () {
         this.timeout(30_000);
-        const fast = AnalysisSchema.parse({ intervalSeconds: 1, health: { intervalSeconds: 1, timeoutSeconds: 2 } });
+        const fast = AnalysisSchema.parse({ judge: "thresholds", intervalSeconds: 1, health: { intervalSeconds: 1, timeoutSeconds: 2 } });
         const common = { analysis: fast, bakeSeconds: 3, service: "backend", baseline: { track: "stable" }, source, windowSeconds: WINDOW };
 
         const failed = await runAnalysis({ ...common, candidateTrack: "canary", healthUrls: [`http://127.0.0.1:${PORTS.canary}/health`] });

@@ -88,7 +88,10 @@ describe("the step verifier", () => {
         });
         const result = await verifier.verify({ stage: "production", service: "backend", step: canarySteps[0], healthPath: "/health", outputs });
         assert.equal(result.outcome, "fail");
-        assert.match(result.reason, /error rate 20\.0% > 5\.0%/);
+        // The default judge is the sequential one: the reason carries its evidence.
+        assert.match(result.reason, /error rate 20\.0% above the 5\.0% ceiling: e = [\d,]+ ≥ 300 \(3\/α\), 100 requests/);
+        assert.match(result.judge ?? "", /^sequential: alpha 0\.01 over 3 tests/);
+        assert.ok(result.checks.some((c) => c.evidence && c.evidence.value >= c.evidence.bound));
         assert.deepEqual([...new Set(queried)].sort(), ["canary", "stable"]);
         assert.equal(result.candidate?.errorRate, 0.2);
     });

@@ -79,6 +79,20 @@ describe("run report, Markdown", () => {
         assert.match(line(md(r), "- **Database**"), /^- \*\*Database\*\*: NOT RUN: no down migration is configured/);
     });
 
+    it("a sequential verdict: the judge named, each e-value next to its bound, whole requests, nothing appended", () => {
+        const record = rollbackRecord();
+        const failed = record.steps!.find((s) => s.verification?.outcome === "fail")!;
+        const detail = "error rate more than 50.0% above stable: 12.0% vs stable 0.4%, e = 4,210 ≥ 300 (3/α), 1,200 requests";
+        failed.verification = {
+            ...failed.verification!,
+            judge: "sequential: alpha 0.01 over 3 tests, each fails at e ≥ 300",
+            checks: [{ name: "error-rate-vs-baseline", outcome: "fail", value: "0.12", threshold: "0.0058", detail, evidence: { statistic: "e-value", value: 4210, bound: 300, requests: 1200, baselineRequests: 3600 } }],
+        } as typeof failed.verification;
+        const text = md(record);
+        assert.ok(lines(text).includes("- judge: sequential: alpha 0.01 over 3 tests, each fails at e ≥ 300"), text);
+        assert.ok(lines(text).includes(`  - ❌ ${detail}`), "the line as the judge wrote it, no (value vs threshold), no (max)");
+    });
+
     it("a refusal: nothing changed, each failed gate with its reason, no steps", () => {
         const text = md(refusedRecord());
         assert.equal(lines(text)[0], "# shipgate promote 1.3.0: 🟡 YELLOW");

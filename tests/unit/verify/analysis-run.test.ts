@@ -19,7 +19,8 @@ function setup(
     const checker = scriptedHealth(clock, health);
     const events: AnalysisEvent[] = [];
     const options: AnalysisRunOptions = {
-        analysis: AnalysisSchema.parse(analysis),
+        // These tests are about the run's rules, with the thresholds judge's verdicts (the sequential judge has its own below).
+        analysis: AnalysisSchema.parse({ judge: "thresholds", ...analysis }),
         bakeSeconds: 300,
         service: "backend",
         candidateTrack: "canary",
@@ -385,5 +386,48 @@ describe("analysis run", () => {
         await rejects({ bakeSeconds: -1 }, /bakeSeconds/);
         await rejects({ healthUrls: ["127.0.0.1:8080/health"] }, /healthUrls\[0\]: health URLs are http\(s\) URLs/);
         await rejects({ service: "" }, /service is required/);
+    });
+});
+
+describe("analysis run with the sequential judge", () => {
+    it("measures each round since the last one (no request counted twice), asks for histograms, and keeps the step's evidence", async () => {
+        const { clock, source, events, options } = setup(
+            (track) => (track === "canary" ? { requests: 30, errors: 0, p95Ms: 40 } : { requests: 90, errors: 1, p95Ms: 40 }),
+            () => "GREEN",
+            { judge: "sequential" },
+        );
+        const result = await runAnalysis({ ...options, bakeSeconds: 100 });
+        assert.equal(result.outcome, "pass", result.reason);
+        assert.equal(result.judge, "sequential");
+        assert.match(result.judgeDescription, /^sequential: alpha 0\.01 over 3 tests/);
+        assert.equal(clock.elapsedSeconds(), 100);
+        // Rounds at 30, 60, 90 and the bake's end at 100: windows 30, 30, 30 and the last 10 s.
+        assert.deepEqual(source.callsFor("canary").map((c) => c.query.windowSeconds), [30, 30, 30, 10]);
+        assert.ok(source.calls.every((c) => c.query.buckets === true));
+        const started = events.find((e) => e.type === "started");
+        assert.ok(started && started.type === "started" && /^sequential/.test(started.judge));
+        // The traffic check counts the step, not the window.
+        const traffic = result.lastVerdict!.checks.find((c) => c.name === "traffic")!;
+        assert.equal(traffic.value, 120);
+    });
+
+    it("fails a 20%-error canary at its first measurement, with the e-value in the reason", async () => {
+        const { clock, options } = setup(
+            (track) => (track === "canary" ? { requests: 150, errors: 30 } : { requests: 450, errors: 5 }),
+            () => "GREEN",
+            { judge: "sequential" },
+        );
+        const result = await runAnalysis(options);
+        assert.equal(result.outcome, "fail");
+        assert.equal(clock.elapsedSeconds(), 30);
+        assert.match(result.reason, /canary failed the analysis: .*e = [\d,.e]+ ≥ 300 \(3\/α\), 150 requests/);
+    });
+
+    it("keeps the thresholds judge's windows when the analysis asks for thresholds", async () => {
+        const { source, options } = setup(fine);
+        const result = await runAnalysis({ ...options, bakeSeconds: 100 });
+        assert.equal(result.judge, "thresholds");
+        assert.deepEqual(source.callsFor("canary").map((c) => c.query.windowSeconds), [30, 30, 30, 30]);
+        assert.ok(source.calls.every((c) => c.query.buckets === undefined));
     });
 });

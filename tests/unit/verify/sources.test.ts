@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { strict as assert } from "node:assert";
 import { HttpJsonAnswerSchema, HttpJsonSource, HttpJsonSourceSchema } from "../../../stacks/automation/verify/http-json-source";
 import { PrometheusSourceSchema, parsePromValue, prometheusQueries } from "../../../stacks/automation/verify/prometheus-source";
@@ -11,6 +13,8 @@ describe("prometheus queries", () => {
         assert.equal(q.requests, `sum(increase(http_requests_total${sel}[60s]))`);
         assert.equal(q.errors, `sum(increase(http_requests_total{service="backend",track="canary",route!="/health",route!="/metrics",code=~"5.."}[60s]))`);
         assert.equal(q.p95Ms, `1000 * histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${sel}[60s])))`);
+        // The sequential judge's latency histogram: the window's increase per bucket, by le.
+        assert.equal(q.buckets, `sum by (le) (increase(http_request_duration_seconds_bucket${sel}[60s]))`);
     });
 
     it("take configured metric names, label names, routes, error codes and extra matchers", () => {
@@ -93,6 +97,42 @@ describe("http json source", () => {
             [10, 1],
         ]) {
             assert.equal(HttpJsonAnswerSchema.safeParse(bad).success, false, JSON.stringify(bad));
+        }
+    });
+
+    it("accepts an optional latency histogram (leMs, +Inf last) and refuses one without +Inf or with bad counts", () => {
+        const buckets = [
+            { leMs: 50, count: 8 },
+            { leMs: "+Inf", count: 10 },
+        ];
+        assert.ok(HttpJsonAnswerSchema.safeParse({ requests: 10, errors: 0, buckets }).success);
+        assert.ok(HttpJsonAnswerSchema.safeParse({ requests: 10, errors: 0, buckets: null }).success);
+        for (const bad of [[{ leMs: 50, count: 8 }], [{ leMs: "+Inf", count: -1 }], [{ leMs: "inf", count: 1 }], [{ leMs: 0, count: 1 }, { leMs: "+Inf", count: 1 }]]) {
+            assert.equal(HttpJsonAnswerSchema.safeParse({ requests: 10, errors: 0, buckets: bad }).success, false, JSON.stringify(bad));
+        }
+    });
+
+    it("hands the histogram to the judge only when asked, +Inf as Infinity", async () => {
+        const server = http.createServer((_, res) => {
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify({ requests: 10, errors: 1, p95Ms: 40, buckets: [{ leMs: 50, count: 9 }, { leMs: "+Inf", count: 10 }] }));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        try {
+            const port = (server.address() as AddressInfo).port;
+            const source = new HttpJsonSource({ url: `http://127.0.0.1:${port}/m?track={track}` });
+            assert.deepEqual(await source.measure({ ...query, buckets: true }), {
+                requests: 10,
+                errors: 1,
+                p95Ms: 40,
+                buckets: [
+                    { leMs: 50, count: 9 },
+                    { leMs: Infinity, count: 10 },
+                ],
+            });
+            assert.deepEqual(await source.measure(query), { requests: 10, errors: 1, p95Ms: 40 });
+        } finally {
+            server.close();
         }
     });
 });

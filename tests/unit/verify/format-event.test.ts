@@ -1,0 +1,34 @@
+import { strict as assert } from "node:assert";
+import { AnalysisSchema } from "../../../components/release/analysis";
+import { formatEvent } from "../../../stacks/cli/output/format-event";
+import { SequentialJudge } from "../../../stacks/automation/verify/sequential/sequential-judge";
+import { judge } from "../../../stacks/automation/verify/judge";
+import type { MeasurementRound } from "../../../stacks/automation/verify/analysis-types";
+
+function round(verdict: MeasurementRound["verdict"], candidate: MeasurementRound["candidate"], baseline: MeasurementRound["baseline"]): MeasurementRound {
+    return { index: 2, at: "2026-11-23T10:01:00.000Z", elapsedMs: 60_000, durationMs: 12, windowSeconds: 30, candidate, baseline, baselineLabel: "stable", verdict, inconclusiveStreak: 0 };
+}
+
+describe("live view of the analysis", () => {
+    it("shows the sequential judge's evidence: one short line per test, e-value of its bound, whole requests", () => {
+        const j = new SequentialJudge(AnalysisSchema.parse({ judge: "sequential" }), "CloudWatch gives a P95 statistic, not a latency histogram");
+        const c = { requests: 1840.4, errors: 18, p95Ms: 80 };
+        const b = { requests: 5400, errors: 50, p95Ms: 82 };
+        const v = j.judge(c, b, { baseline: "stable" });
+        const text = formatEvent({ type: "analysis", stage: "production", service: "backend", event: { type: "measurement", round: round(v, c, b) } } as never)!;
+        const [head, ...rest] = text.split("\n");
+        assert.equal(head, "  [60s] PASS: candidate 1,840 req, errors 1.0%, p95 80.0 ms | stable 5,400 req, errors 0.9%, p95 82.0 ms");
+        assert.equal(rest.length, 2, text);
+        assert.match(rest[0], /^ {6}error rate vs 5\.0% ceiling: e = < 0\.01 of 200, 1,840 requests$/);
+        assert.match(rest[1], /^ {6}error rate vs stable: e = [\d.]+ of 200, 1,840 requests$/);
+    });
+
+    it("keeps the thresholds judge's one line with its summary", () => {
+        const a = AnalysisSchema.parse({});
+        const c = { requests: 400, errors: 4, p95Ms: 55 };
+        const b = { requests: 1000, errors: 10, p95Ms: 50 };
+        const text = formatEvent({ type: "analysis", stage: "production", service: "backend", event: { type: "measurement", round: round(judge(c, b, a, { baseline: "stable" }), c, b) } } as never)!;
+        assert.equal(text.split("\n").length, 1);
+        assert.match(text, /— error rate 1\.0% ≤ 5\.0%/);
+    });
+});
