@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { SimpleGit, simpleGit } from "simple-git";
 
@@ -25,7 +26,11 @@ export class GitRepository {
         try {
             const git = simpleGit(projectDir);
             const root = (await git.revparse(["--show-toplevel"])).trim();
-            return new GitRepository(simpleGit(root), root, projectDir);
+            const top = simpleGit(root);
+            // A project in a folder the repository ignores (a throwaway copy in .shipgate/) is not versioned by it.
+            const inside = path.relative(root, realpathSync(projectDir));
+            const ignored = inside !== "" && (await top.raw(["check-ignore", "--", inside]).catch(() => "")).trim() !== "";
+            return ignored ? undefined : new GitRepository(top, root, projectDir);
         } catch {
             return undefined;
         }

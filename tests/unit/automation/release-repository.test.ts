@@ -122,6 +122,13 @@ describe("the write-back (stack files committed and pushed after a run)", () => 
         assert.match(gate.detail, /write-back off \(--no-git-push\)/);
     });
 
+    it("takes a project in a folder the repository ignores for no repository", async () => {
+        const copy = path.join(a, ".shipgate", "demo");
+        mkdirSync(copy, { recursive: true });
+        writeFileSync(path.join(a, ".gitignore"), ".shipgate/\n");
+        await assert.rejects((await ReleaseRepository.open(copy, {})).check([stage("production")]), /not in a git repository/);
+    });
+
     it("is off when a stack's config says push: false, and names the file that says so", async () => {
         const repo = await ReleaseRepository.open(a, {});
         const gate = await repo.check([stage("staging"), stage("production", "production", { push: false })]);
