@@ -1,5 +1,4 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { PromotionLock } from "../automation/lock";
 import type { RepositorySync } from "../automation/promotion/promote";
 import { Hooks, Notifier } from "../automation/hooks/hook-types";
 import { PreflightGate, approvalsGate } from "../automation/promotion/preflight-gates";
@@ -16,6 +15,7 @@ import { Router } from "../automation/routers/router";
 import { MetricSource, createMetricSource } from "../automation/verify";
 import { kubernetesTrackProbes } from "../automation/verify/pod-readiness-probe";
 import { RouterDescriptor } from "../../components/release";
+import { LockOptions, LockStore } from "../automation/store/shipgate-store";
 
 export interface EngineEnvironmentOptions {
     readonly project: Project;
@@ -23,7 +23,10 @@ export interface EngineEnvironmentOptions {
     readonly signal: AbortSignal;
     readonly saveRecord: (record: PromotionRecord) => Promise<void>;
     readonly saveProgress?: (record: PromotionRecord) => Promise<void>;
-    readonly history?: () => readonly PromotionRecord[];
+    readonly history?: () => Promise<readonly PromotionRecord[]>;
+    /** Where the promotion locks are (open-store.ts), and what to do if one is lost mid-run. */
+    readonly locks: LockStore;
+    readonly onLockLost?: LockOptions["onLost"];
     readonly hooks: (stage: string, settings: PromotionSettings, driver: StackDriver) => Promise<Hooks>;
     readonly notifier: (stage: string, driver: StackDriver) => Promise<Notifier>;
     readonly gates?: readonly PreflightGate[];
@@ -82,7 +85,7 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         saveProgress: options.saveProgress,
         history: options.history,
         listener: options.listener,
-        lock: (stages, id) => PromotionLock.acquire(PromotionLock.lockDir(project.dir, project.env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL), stages, id),
+        lock: (stages, id) => options.locks.lock(stages, id, { onLost: options.onLockLost }),
         policy: (_stage, environment, stageSettings) => resolvePolicyFiles(project.dir, environment, stageSettings),
         gates: options.gates ?? [approvalsGate],
         repository: options.repository,

@@ -5,12 +5,13 @@ import { ExitCode } from "../automation/exit-codes";
 import { configLookup, hooksFromStackConfig, notifierFromStackConfig } from "../automation/hooks";
 import { PromotionEnvironment, PromotionOutcome } from "../automation/promotion/promote";
 import { Project } from "../automation/project";
-import { appendRecord, defaultLogPath, readLog } from "../automation/records/deployment-log";
 import { writeReports } from "../automation/records/report";
 import { ReleaseRepository } from "../automation/repository/release-repository";
+import { LogStore, ShipgateStore } from "../automation/store/shipgate-store";
 import { GlobalOptions, chooseView } from "./commands/common";
 import { engineEnvironment } from "./engine-environment";
 import { interruptSignal } from "./interrupt";
+import { projectStore } from "./project-store";
 import { refreshProgramBuild } from "./program-build";
 import { createLogger } from "./output/logger";
 import { View } from "./output/view";
@@ -30,12 +31,14 @@ export interface RunContext {
     readonly env: PromotionEnvironment;
     readonly view?: View;
     readonly logger: pino.Logger;
-    readonly deploymentLog: string;
+    /** The deployment log: beside the Pulumi state, or `--log`'s file (open-store.ts). */
+    readonly log: LogStore;
 }
 
 /**
  * What `promote` and `rollback` share: the project, a JSON log file, the live or plain view,
- * SIGINT/SIGTERM handling, the deployment log and the reports, and the exit code of the outcome.
+ * SIGINT/SIGTERM handling, the lock and the deployment log (beside the Pulumi state), the
+ * reports, and the exit code of the outcome.
  */
 export async function runWithEngine(
     kind: string,
@@ -61,13 +64,19 @@ export async function runWithEngine(
         say(count === 1 ? `\n${sig}: stopping; the stage in flight rolls back to its last good release` : `${sig} again: the rollback is running and will finish; a third signal exits without it`);
     });
     const reportDir = path.resolve(project.dir, flags.reportDir ?? ".shipgate/reports");
-    const deploymentLog = path.resolve(project.dir, flags.log ?? defaultLogPath(project.dir));
     try {
+        const store = openRunStore(project, flags.log, say);
         const repository = await ReleaseRepository.open(project.dir, { push: flags.gitPush, remote: flags.gitRemote, branch: flags.gitBranch });
         const env = engineEnvironment({
             project,
             repository,
             signal: interrupt.signal,
+            locks: store.locks,
+            onLockLost: (stack, reason) => {
+                logger.error({ stack, reason }, "promotion lock lost");
+                say(`\nLOCK LOST on ${stack}: ${reason}\n  another run may take the stack now: stopping; the stage in flight rolls back`);
+                interrupt.stop(`the promotion lock on ${stack} was lost`);
+            },
             hooks: async (_stage, _settings, driver) =>
                 hooksFromStackConfig(driver.config(), { projectDir: project.dir, config: configLookup(await driver.allConfig()), logger }),
             notifier: async (_stage, driver) => notifierFromStackConfig(driver.config(), { config: configLookup(await driver.allConfig()), logger }),
@@ -77,15 +86,15 @@ export async function runWithEngine(
             },
             saveProgress: async (record) => {
                 try {
-                    appendRecord(deploymentLog, { ...record, result: "running" });
+                    await store.log.append({ ...record, result: "running" });
                 } catch (err) {
                     logger.error({ err }, "could not save the run's progress");
                 }
             },
-            history: () => readLog(deploymentLog).records,
+            history: async () => (await store.log.read()).records,
             saveRecord: async (record) => {
                 try {
-                    appendRecord(deploymentLog, record);
+                    await store.log.append(record);
                     const written = writeReports(record, reportDir);
                     say(`\nreport: ${written.markdownPath}\nlog: ${logFile}`);
                 } catch (err) {
@@ -94,7 +103,7 @@ export async function runWithEngine(
                 }
             },
         });
-        const outcome = await body({ project, env, view, logger, deploymentLog });
+        const outcome = await body({ project, env, view, logger, log: store.log });
         const code = outcome.error ? exitCodeFor(outcome.error) : ExitCode.Success;
         if (outcome.error) {
             logger.error({ err: outcome.error, result: outcome.record.result }, `${kind} did not succeed`);
@@ -113,4 +122,13 @@ export async function runWithEngine(
         view?.close();
         logger.flush();
     }
+}
+
+/** The run's lock and log, said once where they are not shared with other runners. */
+function openRunStore(project: Project, logFile: string | undefined, say: (text: string) => void): ShipgateStore {
+    const store = projectStore(project, logFile);
+    if (!store.locks.shared) {
+        say(`WARN the promotion lock is on this runner only (${store.locks.where}): shipgate shares it through file:// and azblob:// backends; serialise CI jobs per stack (README, "Many runners, one store")`);
+    }
+    return store;
 }

@@ -11,7 +11,7 @@ import type { PromoteRequest, PromotionEnvironment } from "./promote";
  * plans anything from the stack files. A stage this run does not lock is left, and said.
  */
 export async function recoverInterrupted(request: PromoteRequest, env: PromotionEnvironment, record: PromotionRecord, gate: (g: GateResult) => void): Promise<void> {
-    const history = env.history?.() ?? [];
+    const history = (await env.history?.()) ?? [];
     for (const run of interruptedRuns(history, request.stages, record.id)) {
         const stage = run.inFlight?.stage;
         if (!stage) {

@@ -110,7 +110,7 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
             lock = taken;
             gate({ stage: request.stack, gate: "lock", outcome: "pass", detail: `no other run on ${request.stack}${taken.broken?.length ? `; ${taken.broken.join("; ")}` : ""}` });
         }
-        const history = env.history?.() ?? request.history;
+        const history = (await env.history?.()) ?? request.history;
         const found = interruptedRuns(history, [request.stack], record.id);
         for (const run of found.filter((r) => !r.inFlight)) {
             await closeInterrupted(run, record.id, env, "nothing had changed");

@@ -56,8 +56,8 @@ export interface PromotionEnvironment {
      * step), so a runner that is killed still leaves it; must not throw. Absent: not kept.
      */
     saveProgress?(record: PromotionRecord): Promise<void>;
-    /** The deployment log's runs, newest last (one record per run), for crash recovery. */
-    history?(): readonly PromotionRecord[];
+    /** The deployment log's runs, newest last (one record per run), for crash recovery; read after the lock is taken. */
+    history?(): Promise<readonly PromotionRecord[]> | readonly PromotionRecord[];
     readonly listener: PromotionListener;
     /** Takes every stage's lock or refuses; `broken` says which stale locks (holder gone) it took over. */
     lock(stages: readonly string[], promotionId: string): Promise<{ release(): Promise<void>; readonly broken?: readonly string[] }>;

@@ -42,12 +42,9 @@ export interface AppendOptions {
  * Throws InvalidRecordError when the record does not match the schema.
  */
 export function appendRecord(logPath: string, record: unknown, options: AppendOptions = {}): PromotionRecord {
-    const parsed = PromotionRecordSchema.safeParse(record);
-    if (!parsed.success) {
-        throw new InvalidRecordError(zodProblems(parsed.error));
-    }
+    const valid = validRecord(record);
     // JSON.stringify escapes newlines inside strings, so the record is exactly one line.
-    const line = `${JSON.stringify(parsed.data)}\n`;
+    const line = `${JSON.stringify(valid)}\n`;
     mkdirSync(path.dirname(logPath), { recursive: true });
     // "a+": O_APPEND for the write, readable for the last-byte check.
     const fd = openSync(logPath, "a+", 0o644);
@@ -66,7 +63,32 @@ export function appendRecord(logPath: string, record: unknown, options: AppendOp
     } finally {
         closeSync(fd);
     }
+    return valid;
+}
+
+/** The record with the schema's defaults filled in; InvalidRecordError when the schema refuses it. */
+export function validRecord(record: unknown): PromotionRecord {
+    const parsed = PromotionRecordSchema.safeParse(record);
+    if (!parsed.success) {
+        throw new InvalidRecordError(zodProblems(parsed.error));
+    }
     return parsed.data;
+}
+
+/** One stored record's text: the record, or why it is not one (for the reader to report and skip). */
+export function parseRecord(text: string): { record: PromotionRecord } | { problem: string } {
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch (err) {
+        const snippet = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+        return { problem: `not JSON (${(err as Error).message}): ${JSON.stringify(snippet)}` };
+    }
+    const parsed = PromotionRecordSchema.safeParse(json);
+    if (!parsed.success) {
+        return { problem: `not a promotion record: ${zodProblems(parsed.error).slice(0, 4).join("; ")}` };
+    }
+    return { record: parsed.data };
 }
 
 function endsWithoutNewline(fd: number): boolean {
@@ -79,9 +101,10 @@ function endsWithoutNewline(fd: number): boolean {
     return last[0] !== 0x0a;
 }
 
-/** A line that is not a valid record, with its 1-based number. */
+/** A line that is not a valid record, with its 1-based number (or, in an object store, the object's name). */
 export interface LogProblem {
     readonly line: number;
+    readonly object?: string;
     readonly message: string;
 }
 
@@ -150,20 +173,9 @@ export function readLog(logPath: string): LogContents {
         if (text.trim() === "") {
             return;
         }
-        let json: unknown;
-        try {
-            json = JSON.parse(text);
-        } catch (err) {
-            const snippet = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-            problems.push({ line, message: `not JSON (${(err as Error).message}): ${JSON.stringify(snippet)}` });
-            return;
-        }
-        const parsed = PromotionRecordSchema.safeParse(json);
-        if (!parsed.success) {
-            problems.push({ line, message: `not a promotion record: ${zodProblems(parsed.error).slice(0, 4).join("; ")}` });
-            return;
-        }
-        records.push(parsed.data);
+        const parsed = parseRecord(text);
+        if ("problem" in parsed) problems.push({ line, message: parsed.problem });
+        else records.push(parsed.record);
     });
     return { path: logPath, records: latestPerRun(records), problems };
 }
@@ -175,7 +187,12 @@ export function readLog(logPath: string): LogContents {
  */
 export function latestPerRun(records: readonly PromotionRecord[]): PromotionRecord[] {
     const last = new Map<string, number>();
-    records.forEach((r, i) => last.set(r.id, i));
+    records.forEach((r, i) => {
+        // A run's end outranks its "running" lines whatever their order: in a shared log, the
+        // runner that closes another's interrupted run may have a clock behind the first one's.
+        const before = last.get(r.id);
+        if (before === undefined || r.result !== "running" || records[before].result === "running") last.set(r.id, i);
+    });
     return records.filter((r, i) => last.get(r.id) === i);
 }
 
@@ -186,7 +203,7 @@ export function unfinishedRuns(records: readonly PromotionRecord[], stage?: stri
 
 /** One line per problem, for a CLI to print on stderr: "deployments.jsonl:7: not JSON ...". */
 export function describeProblems(contents: LogContents): string[] {
-    return contents.problems.map((p) => `${contents.path}:${p.line}: ${p.message} (line skipped)`);
+    return contents.problems.map((p) => (p.object ? `${p.object}: ${p.message} (record skipped)` : `${contents.path}:${p.line}: ${p.message} (line skipped)`));
 }
 
 export interface RecordQuery {

@@ -1,9 +1,9 @@
 import { Command } from "commander";
-import * as path from "node:path";
 import { exitCodeFor } from "../../automation/errors";
 import { Project } from "../../automation/project";
 import { historyMarkdown } from "../../automation/records/deployment-log-markdown";
-import { defaultLogPath, describeProblems, queryRecords, readLog } from "../../automation/records/deployment-log";
+import { describeProblems, queryRecords } from "../../automation/records/deployment-log";
+import { projectStore } from "../project-store";
 import { globalOptions } from "./common";
 
 interface HistoryFlags {
@@ -20,12 +20,12 @@ export function historyCommand(): Command {
         .option("--stack <name>", "only runs that touched this stack")
         .option("-s, --service <name>", "only runs that included this service")
         .option("-n, --limit <count>", "at most this many runs", "20")
-        .option("--log <file>", "the deployment log (default .shipgate/deployments.jsonl)")
+        .option("--log <file>", "the deployment log in this file (default: beside the Pulumi state, see README)")
         .option("--json", "the records as JSON")
         .action(async (flags: HistoryFlags, command: Command) => {
             try {
                 const project = await Project.open(globalOptions(command).cwd);
-                const log = readLog(path.resolve(project.dir, flags.log ?? defaultLogPath(project.dir)));
+                const log = await projectStore(project, flags.log).log.read();
                 for (const problem of describeProblems(log)) process.stderr.write(`warning: ${problem}\n`);
                 const records = queryRecords(log.records, { stage: flags.stack, service: flags.service, limit: Number(flags.limit) }).reverse();
                 process.stdout.write(flags.json ? `${JSON.stringify(records, null, 2)}\n` : records.length ? `${historyMarkdown(records)}\n` : "no runs recorded yet\n");

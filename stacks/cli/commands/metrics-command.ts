@@ -1,8 +1,7 @@
 import { Command } from "commander";
-import * as path from "node:path";
 import { exitCodeFor } from "../../automation/errors";
 import { Project } from "../../automation/project";
-import { defaultLogPath, readLog } from "../../automation/records/deployment-log";
+import { projectStore } from "../project-store";
 import { doraMetrics } from "../../automation/records/dora";
 import { doraMarkdown } from "../../automation/records/dora-markdown";
 import { globalOptions } from "./common";
@@ -19,12 +18,12 @@ export function metricsCommand(): Command {
         .description("the DORA metrics from the deployment log: deployment frequency, lead time, change failure rate, MTTR, success rate")
         .option("--stage <name>", "the stack to measure", "production")
         .option("--days <n>", "the window, in days up to now", "30")
-        .option("--log <file>", "the deployment log (default .shipgate/deployments.jsonl)")
+        .option("--log <file>", "the deployment log in this file (default: beside the Pulumi state, see README)")
         .option("--json", "machine-readable output")
         .action(async (flags: MetricsFlags, command: Command) => {
             try {
                 const project = await Project.open(globalOptions(command).cwd);
-                const log = readLog(path.resolve(project.dir, flags.log ?? defaultLogPath(project.dir)));
+                const log = await projectStore(project, flags.log).log.read();
                 const metrics = doraMetrics(log.records, { stage: flags.stage, windowDays: Number(flags.days) });
                 process.stdout.write(flags.json ? `${JSON.stringify(metrics, null, 2)}\n` : `${doraMarkdown(metrics)}\n`);
             } catch (err) {

@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { manualRollback } from "../../automation/promotion/manual-rollback";
-import { readLog } from "../../automation/records/deployment-log";
 import { deployer } from "../git-info";
 import { RunFlags, runWithEngine } from "../run-context";
 import { collect, gitPushFlag, globalOptions, withGitOptions } from "./common";
@@ -20,16 +19,16 @@ export function rollbackCommand(): Command {
         .option("--to <version>", "the release to return to (default: the last good one, from the deployment log)")
         .option("--reason <text>", "why, for the record and the report")
         .option("--report-dir <dir>", "where the Markdown and JSON reports go", ".shipgate/reports")
-        .option("--log <file>", "the deployment log (JSON Lines; default .shipgate/deployments.jsonl)")
+        .option("--log <file>", "the deployment log in this file (JSON Lines; default: beside the Pulumi state, see README)")
         .option("--json", "print the run's record as JSON on stdout at the end")
         .action(async (flags: RollbackFlags, command: Command) => {
             process.exitCode = await runWithEngine(
                 "rollback",
                 globalOptions(command),
                 { ...flags, gitPush: gitPushFlag(command) },
-                async ({ env, deploymentLog }) =>
+                async ({ env, log }) =>
                     manualRollback(
-                        { stack: flags.stack, services: flags.service, to: flags.to, reason: flags.reason, deployer: deployer(), history: readLog(deploymentLog).records },
+                        { stack: flags.stack, services: flags.service, to: flags.to, reason: flags.reason, deployer: deployer(), history: (await log.read()).records },
                         env,
                     ),
                 (outcome) =>

@@ -1,14 +1,11 @@
 import { Command } from "commander";
 import { readdirSync } from "node:fs";
-import * as path from "node:path";
 import { candidateArtifact, describeState, liveArtifact, readStackModel, trafficSplit } from "../../../components/release";
 import { exitCodeFor } from "../../automation/errors";
 import { ExitCode } from "../../automation/exit-codes";
-import { PromotionLock } from "../../automation/lock";
 import { Project } from "../../automation/project";
 import { interruptedRuns, whereItStopped } from "../../automation/promotion/crash-recovery";
 import { compareRelease } from "../../automation/promotion/release-drift";
-import { defaultLogPath, readLog } from "../../automation/records/deployment-log";
 import { secondUtc } from "../../automation/records/format-time";
 import { PromotionRecord } from "../../automation/records/promotion-record";
 import { createRouter } from "../../automation/routers/router-factory";
@@ -16,6 +13,8 @@ import { RouterReading } from "../../automation/routers/router";
 import { ServiceOutput, StackOutputs, parseStackOutputs } from "../../automation/stack-outputs";
 import { HealthProbe, checkHealth, worstHealth } from "../../automation/verify";
 import { kubernetesTrackProbes } from "../../automation/verify/pod-readiness-probe";
+import { LockStore } from "../../automation/store/shipgate-store";
+import { projectStore } from "../project-store";
 import { collect, globalOptions } from "./common";
 
 interface StatusFlags {
@@ -57,7 +56,7 @@ export function statusCommand(): Command {
         .description("each stack's services: what the file, the stack and the router say, health color, and any promotion left unfinished")
         .option("--stack <name>", "a stack to show (repeatable; default: every Pulumi.<stack>.yaml here)", collect)
         .option("--no-health", "do not call the services' health endpoints")
-        .option("--log <file>", "the deployment log (default .shipgate/deployments.jsonl)")
+        .option("--log <file>", "the deployment log in this file (default: beside the Pulumi state, see README)")
         .option("--json", "machine-readable output")
         .action(async (flags: StatusFlags, command: Command) => {
             const global = globalOptions(command);
@@ -69,8 +68,9 @@ export function statusCommand(): Command {
                           .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
                           .filter((s): s is string => Boolean(s))
                           .sort();
-                const history = readLog(path.resolve(project.dir, flags.log ?? defaultLogPath(project.dir))).records;
-                const statuses = await Promise.all(stacks.map((s) => stackStatus(project, s, flags.health, history)));
+                const store = projectStore(project, flags.log);
+                const history = (await store.log.read()).records;
+                const statuses = await Promise.all(stacks.map((s) => stackStatus(project, s, flags.health, history, store.locks)));
                 if (flags.json) {
                     process.stdout.write(`${JSON.stringify({ stacks: statuses }, null, 2)}\n`);
                 } else {
@@ -87,7 +87,7 @@ export function statusCommand(): Command {
         });
 }
 
-async function stackStatus(project: Project, stack: string, withHealth: boolean, history: readonly PromotionRecord[]): Promise<StackStatus> {
+async function stackStatus(project: Project, stack: string, withHealth: boolean, history: readonly PromotionRecord[], locks: LockStore): Promise<StackStatus> {
     const { model: config, order } = readStackModel(project.config(stack).config());
     let outputs: StackOutputs | undefined;
     let error: string | undefined;
@@ -128,8 +128,7 @@ async function stackStatus(project: Project, stack: string, withHealth: boolean,
             return status;
         }),
     );
-    const lockDir = PromotionLock.lockDir(project.dir, project.env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL);
-    const held = PromotionLock.holder(lockDir, stack);
+    const held = await locks.holder(stack);
     const unfinished = interruptedRuns(history, [stack]).map((r) => ({
         id: r.id,
         version: r.version,

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GateRefusal } from "../../../stacks/automation/errors";
-import { PromotionLock } from "../../../stacks/automation/lock";
+import { PromotionLock } from "../../../stacks/automation/store/file-lock";
 
 // The promotion lock between real processes: a holder in another process, alive or killed.
 
-const LOCK = path.resolve(__dirname, "../../../stacks/automation/lock.ts");
+const LOCK = path.resolve(__dirname, "../../../stacks/automation/store/file-lock.ts");
 
 /** Another process that takes the lock of `stack` and holds it until killed; resolves with it once held. */
 function holder(dir: string, stack: string): Promise<ReturnType<typeof spawn>> {

@@ -16,7 +16,7 @@ describe("a run that never finished (its runner was killed)", () => {
     it("leaves a running record with the stage in flight and each touched service's state", async () => {
         const world = fakeWorld();
         await killedAt(world, "2.0.0");
-        const open = world.env.history!().find((r) => r.version === "2.0.0")!;
+        const open = (await world.env.history!()).find((r) => r.version === "2.0.0")!;
         assert.equal(open.result, "running");
         assert.equal(open.inFlight?.stage, "production");
         assert.equal(describeState(open.inFlight!.states.backend), "stable 1.0.0 75%, canary 2.0.0 25%");
@@ -28,7 +28,7 @@ describe("a run that never finished (its runner was killed)", () => {
         // The frontend's own release went through; the killed run touches only the backend.
         world.stacks.production.releases.set("frontend", parseReleaseState({ strategy: "canary", stable: "2.0.0" }));
         await killedAt(world, "2.1.0");
-        const killedId = world.env.history!().find((r) => r.version === "2.1.0")!.id;
+        const killedId = (await world.env.history!()).find((r) => r.version === "2.1.0")!.id;
         world.switches.length = 0;
         const { record, error, interrupted } = await manualRollback({ stack: "production", history: [] }, world.env);
         assert.equal(error, undefined, String(error));
@@ -39,7 +39,7 @@ describe("a run that never finished (its runner was killed)", () => {
         assert.equal(record.rollback?.trafficPath, "router");
         assert.equal(describeState(world.stacks.production.release("backend")), "stable 1.0.0 100%, no canary");
         assert.equal(describeState(world.stacks.production.release("frontend")), "stable 2.0.0 100%, no canary", "untouched");
-        const closed = world.env.history!().find((r) => r.id === killedId)!;
+        const closed = (await world.env.history!()).find((r) => r.id === killedId)!;
         assert.equal(closed.result, "interrupted");
         assert.equal(closed.closedBy, record.id);
         assert.match(closed.error!, /stopped at production\/backend step 1 \(.*\) .*never finished; rollback .* put production back/);
@@ -67,7 +67,7 @@ describe("a run that never finished (its runner was killed)", () => {
         assert.equal(record.result, "succeeded");
         const gate = record.gates.find((g) => g.gate === "recovery")!;
         assert.match(gate.detail, /promotion .* of 2\.0\.0 was interrupted at production\/backend step 1 .*: rollback .* put production back/);
-        const runs = world.env.history!();
+        const runs = (await world.env.history!());
         assert.deepEqual(runs.map((r) => `${r.kind} ${r.version} ${r.result}`), ["promote 2.0.0 interrupted", "rollback last good succeeded", "promote 2.2.0 succeeded"]);
         assert.equal(describeState(world.stacks.production.release("backend")), "stable 2.2.0 100%, no canary");
     });
@@ -78,7 +78,7 @@ describe("a run that never finished (its runner was killed)", () => {
         const before = world.applied.length;
         const { record } = await manualRollback({ stack: "staging", services: ["backend"], to: "1.0.0", history: [] }, world.env);
         assert.equal(world.applied.length, before);
-        assert.equal(world.env.history!().find((r) => r.id === "dead-run")?.result, "interrupted");
+        assert.equal((await world.env.history!()).find((r) => r.id === "dead-run")?.result, "interrupted");
         assert.ok(record.gates.some((g) => g.gate === "recovery" && /nothing had changed/.test(g.detail)));
     });
 });

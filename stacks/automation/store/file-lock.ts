@@ -3,38 +3,22 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import lockfile from "proper-lockfile";
-import { GateRefusal } from "./errors";
-
-/** Who holds a stack's promotion lock, written beside it so a refusal can say. */
-export interface Holder {
-    readonly promotionId: string;
-    readonly host: string;
-    readonly pid: number;
-    readonly since: string;
-}
+import { lockRefusal } from "./lock-refusal";
+import { HeldLocks, Holder, LockOptions } from "./shipgate-store";
 
 /**
- * One promotion per stack at a time. The lock lives next to a file:// backend's state (shared
- * by everyone using that backend) or in the project's .shipgate/locks; proper-lockfile keeps it
- * fresh while held and treats it as stale when its holder died. For remote backends, also
- * serialise CI jobs per stack (a GitHub Actions `concurrency` group; see README).
+ * One promotion per stack at a time, as files in a folder (open-store.ts says which):
+ * proper-lockfile keeps a lock fresh while held and treats it as stale when its holder died.
  */
-export class PromotionLock {
+export class PromotionLock implements HeldLocks {
     private constructor(
         private readonly releases: (() => Promise<void>)[],
         /** Locks taken over from a holder that is gone (its process ended without releasing): one line each. */
         readonly broken: readonly string[],
     ) {}
 
-    static lockDir(projectDir: string, backendUrl: string | undefined): string {
-        if (backendUrl?.startsWith("file://")) {
-            return path.join(backendUrl.slice("file://".length), ".shipgate-locks");
-        }
-        return path.join(projectDir, ".shipgate", "locks");
-    }
-
     /** Takes every stack's lock or none: a refusal names the holder. */
-    static async acquire(dir: string, stacks: readonly string[], promotionId: string): Promise<PromotionLock> {
+    static async acquire(dir: string, stacks: readonly string[], promotionId: string, options: LockOptions = {}): Promise<PromotionLock> {
         mkdirSync(dir, { recursive: true });
         const releases: (() => Promise<void>)[] = [];
         const broken: string[] = [];
@@ -42,7 +26,9 @@ export class PromotionLock {
             for (const stack of stacks) {
                 const file = path.join(dir, `${stack}.lock-target`);
                 if (!existsSync(file)) writeFileSync(file, "");
-                const attempt = () => lockfile.lock(file, { stale: 30_000, update: 5_000, retries: 0, realpath: false });
+                // A lock whose mtime could not be kept fresh may be taken by another run: the run must stop.
+                const onCompromised = (err: Error) => options.onLost?.(stack, err.message);
+                const attempt = () => lockfile.lock(file, { stale: 30_000, update: 5_000, retries: 0, realpath: false, onCompromised });
                 let release: () => Promise<void>;
                 try {
                     release = await attempt();
@@ -94,11 +80,7 @@ export class PromotionLock {
 
 function refusal(stack: string, holder: Holder | undefined, err: unknown): Error {
     if ((err as { code?: string }).code !== "ELOCKED") return err as Error;
-    return new GateRefusal(
-        "lock",
-        `another promotion is running on stack ${stack}${holder ? ` (${holder.promotionId}, pid ${holder.pid} on ${holder.host}, since ${holder.since})` : ""}`,
-        "wait for it to finish; a lock whose holder died frees itself after 30 s",
-    );
+    return lockRefusal(stack, holder, "a lock whose holder died frees itself after 30 s");
 }
 
 /** True while a process with this pid exists (signal 0 checks without signalling). */
