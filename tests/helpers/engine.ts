@@ -56,7 +56,8 @@ export interface TestProject {
     cleanup(): Promise<void>;
 }
 
-export async function createTestProject(prefix = "shipgate-it-"): Promise<TestProject> {
+/** `env` adds to (or replaces) the project's environment: another backend and its credentials. */
+export async function createTestProject(prefix = "shipgate-it-", extraEnv: Record<string, string> = {}): Promise<TestProject> {
     const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
     const state = path.join(dir, "state");
     const home = path.join(dir, "pulumi-home");
@@ -76,6 +77,7 @@ export async function createTestProject(prefix = "shipgate-it-"): Promise<TestPr
         PULUMI_CONFIG_PASSPHRASE: "integration-tests",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        ...extraEnv,
     };
     const pulumiCmd = await pulumiCommand();
     const stacks: Stack[] = [];

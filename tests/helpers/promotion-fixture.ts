@@ -67,8 +67,9 @@ async function routerStats(statsPort: number, service: string): Promise<Record<s
     return servers;
 }
 
-export async function promotionFixture(basePort: number): Promise<PromotionFixture> {
-    const project = await createTestProject("shipgate-promote-");
+/** `env`: the project's backend and its credentials, when not the test's own file:// folder. */
+export async function promotionFixture(basePort: number, env: Record<string, string> = {}): Promise<PromotionFixture> {
+    const project = await createTestProject("shipgate-promote-", env);
     const faultsFiles = { staging: path.join(project.dir, "faults-staging.json"), production: path.join(project.dir, "faults-production.json") };
     writeFileSync(faultsFiles.staging, "{}");
     writeFileSync(faultsFiles.production, "{}");
