@@ -68,16 +68,20 @@ ensure_debian() {
 }
 
 export_env() {
-    export PATH="$root/.shipgate/bin:$root/node_modules/.bin:$PATH"
+    # bin/ for `shipgate` itself (npm does not link a package's own bin into node_modules/.bin).
+    export PATH="$root/bin:$root/.shipgate/bin:$root/node_modules/.bin:$PATH"
     # Offline by design: no update checks, no plugin downloads.
     export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
     # The embedded default: a file:// backend inside the project and the passphrase secrets
     # provider. Both yield to values you set yourself.
-    export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$root/.shipgate/state}"
+    if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
+        export PULUMI_BACKEND_URL="file://$root/.shipgate/state"
+        # Only the embedded folder is made here: a backend you name must exist already.
+        mkdir -p "$root/.shipgate/state"
+    fi
     if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
         export PULUMI_CONFIG_PASSPHRASE_FILE="$root/.shipgate/passphrase"
     fi
-    mkdir -p "${PULUMI_BACKEND_URL#file://}" 2>/dev/null || true
 }
 
 setup() {
@@ -106,6 +110,8 @@ setup() {
 
 cmd=${1:-setup}
 shift || true
+# `setup` runs as a command of its own, never in an `&&` list: bash ignores `set -e` inside a
+# function called there, and a failed build would go on to the tests.
 case "$cmd" in
     setup) setup ;;
     env)
@@ -115,10 +121,10 @@ case "$cmd" in
             [ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
         done
         ;;
-    test) setup && cd "$root" && exec npm test ;;
-    bench) setup && cd "$root" && exec npm run bench ;;
-    demo) setup && cd "$root" && exec npm run demo -- "$@" ;;
-    run) setup && exec "$@" ;;
-    cluster) setup && exec "$root/engine/kubernetes/cluster.sh" "$@" ;;
+    test) setup; cd "$root"; exec npm test ;;
+    bench) setup; cd "$root"; exec npm run bench ;;
+    demo) setup; cd "$root"; exec npm run demo -- "$@" ;;
+    run) setup; exec "$@" ;;
+    cluster) setup; exec "$root/engine/kubernetes/cluster.sh" "$@" ;;
     *) die 2 "unknown command '$cmd': use setup, demo, test, bench, run, cluster or env" ;;
 esac

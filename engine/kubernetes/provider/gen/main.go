@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
@@ -28,7 +27,7 @@ func main() {
 	}
 	dir, err := moduleDir()
 	if err != nil {
-		fail("cannot locate %s in the module cache: %v (run `go mod download` in engine/kubernetes/provider)", providerModule, err)
+		fail("cannot download %s: %v (check GOPROXY, or run `go mod download` in engine/kubernetes/provider)", providerModule, err)
 	}
 	src := filepath.Join(dir, "cmd", "pulumi-resource-kubernetes")
 
@@ -44,20 +43,28 @@ func main() {
 	writeJSON(filepath.Join(*out, "terraform-mapping-embed.json"), mapping)
 }
 
-// moduleDir asks the go command where the required provider version was unpacked, so the
-// files come from exactly the version go.mod names.
+// moduleDir has the go command download (on a cold cache) and unpack the provider version
+// go.mod requires, and say where: the files come from exactly that version. (`go list -m`
+// prints no folder for a module that is not in the cache yet, and building this generator
+// does not fetch the provider module: it does not import it.)
 func moduleDir() (string, error) {
-	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", providerModule)
+	cmd := exec.Command("go", "mod", "download", "-json", providerModule)
 	cmd.Stderr = os.Stderr
 	b, err := cmd.Output()
 	if err != nil {
 		return "", err
 	}
-	dir := strings.TrimSpace(string(b))
-	if dir == "" {
-		return "", fmt.Errorf("go list printed no folder")
+	var module struct{ Dir, Error string }
+	if err := json.Unmarshal(b, &module); err != nil {
+		return "", fmt.Errorf("go mod download printed no JSON: %v", err)
 	}
-	return dir, nil
+	if module.Error != "" {
+		return "", fmt.Errorf("%s", module.Error)
+	}
+	if module.Dir == "" {
+		return "", fmt.Errorf("go mod download printed no folder")
+	}
+	return module.Dir, nil
 }
 
 func readJSON(path string, v any) {
