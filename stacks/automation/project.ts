@@ -60,7 +60,7 @@ export class Project {
         } catch (err) {
             if (err instanceof StackNotFoundError || /no stack named|not found/i.test(String(err))) {
                 throw new InvalidInputError("stack", [
-                    { path: name, message: `stack ${name} does not exist in the backend: create and deploy it first (\`pulumi stack init ${name} && pulumi up\`)` },
+                    { path: name, message: `stack ${name} does not exist in the backend ${this.env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL ?? "(pulumi login)"}: check PULUMI_BACKEND_URL, or create and deploy it (\`pulumi stack init ${name} && pulumi up\`)` },
                 ]);
             }
             throw err;

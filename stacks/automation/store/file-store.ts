@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { InvalidInputError } from "../../../components/release";
 import { appendRecord, LogContents, readLog } from "../records/deployment-log";
 import { PromotionRecord } from "../records/promotion-record";
 import { PromotionLock } from "./file-lock";
@@ -8,9 +11,16 @@ export class FileLockStore implements LockStore {
     constructor(
         readonly where: string,
         readonly shared: boolean,
+        /** The file:// backend the folder is in: it must exist (a mistyped URL is not created). */
+        private readonly backendUrl?: string,
     ) {}
 
-    lock(stacks: readonly string[], promotionId: string, options?: LockOptions): Promise<HeldLocks> {
+    async lock(stacks: readonly string[], promotionId: string, options?: LockOptions): Promise<HeldLocks> {
+        if (this.backendUrl && !existsSync(path.dirname(this.where))) {
+            throw new InvalidInputError("backend URL", [
+                { path: "PULUMI_BACKEND_URL", message: `${this.backendUrl}: there is no folder ${path.dirname(this.where)}: fix the URL, or create the folder (\`mkdir -p ${path.dirname(this.where)}\`)` },
+            ]);
+        }
         return PromotionLock.acquire(this.where, stacks, promotionId, options);
     }
 

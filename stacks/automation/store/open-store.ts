@@ -36,7 +36,7 @@ export function openStore(options: StoreOptions): ShipgateStore {
         };
     }
     if (url.startsWith("file://")) {
-        return { locks: new FileLockStore(path.join(url.slice("file://".length).replace(/\?.*$/, ""), ".shipgate-locks"), true), log: new FileLogStore(logFile) };
+        return { locks: new FileLockStore(path.join(url.slice("file://".length).replace(/\?.*$/, ""), ".shipgate-locks"), true, url), log: new FileLogStore(logFile) };
     }
     return { locks: new FileLockStore(path.join(options.projectDir, ".shipgate", "locks"), false), log: new FileLogStore(logFile) };
 }

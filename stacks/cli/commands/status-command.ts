@@ -96,7 +96,8 @@ async function stackStatus(project: Project, stack: string, withHealth: boolean,
         const values = await s.outputs();
         if (Object.keys(values).length) outputs = parseStackOutputs(values as Record<string, { value: unknown }>);
     } catch (err) {
-        error = (err as Error).message.split("\n")[0];
+        // An input error's reasons are on the lines after its first: keep them, on one line.
+        error = (err as Error).message.split("\n").map((l) => l.trim().replace(/^- /, "")).filter(Boolean).join(" ").slice(0, 300);
     }
     const services = await Promise.all(
         order.map(async (service): Promise<ServiceStatus> => {

@@ -1,9 +1,11 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { InvalidInputError } from "../../../components/release";
 import { GateRefusal } from "../../../stacks/automation/errors";
+import { openStore } from "../../../stacks/automation/store/open-store";
 import { PromotionLock } from "../../../stacks/automation/store/file-lock";
 
 // The promotion lock between real processes: a holder in another process, alive or killed.
@@ -50,5 +52,16 @@ describe("the promotion lock", function () {
         assert.deepEqual(lock.broken, [`production: the lock of other-run was stale (pid ${other.pid} on ${os.hostname()} is gone)`]);
         assert.equal(PromotionLock.holder(dir, "production")?.promotionId, "mine");
         await lock.release();
+    });
+
+    it("on a file:// backend that does not exist, refuses naming the URL, and creates nothing", async () => {
+        const url = `file://${dir}/no/such/state`;
+        const store = openStore({ projectDir: dir, backendUrl: url, env: {} });
+        await assert.rejects(store.locks.lock(["production"], "mine"), (err: Error) => {
+            assert.ok(err instanceof InvalidInputError);
+            assert.match(err.message, new RegExp(`PULUMI_BACKEND_URL: ${url.replace(/[/.]/g, "\\$&")}: there is no folder .*no/such/state: fix the URL`));
+            return true;
+        });
+        assert.equal(existsSync(path.join(dir, "no")), false, "nothing was created");
     });
 });
