@@ -133,7 +133,8 @@ export function judge(
 
     checks.push({
         name: "traffic",
-        value: candidate.requests,
+        // A count: Prometheus' increase() extrapolates to fractions of a request.
+        value: Math.round(candidate.requests),
         threshold: min,
         unit: "requests",
         outcome: enough ? "pass" : "inconclusive",

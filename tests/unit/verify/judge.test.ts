@@ -141,6 +141,12 @@ describe("judge", () => {
         });
     });
 
+    it("counts requests in whole numbers, though Prometheus' increase() gives fractions", () => {
+        const v = judge({ requests: 470.5848181818182, errors: 2.2, p95Ms: 55 }, stable, defaults, { baseline: "stable" });
+        assert.equal(check(v, "traffic").value, 471);
+        assert.equal(check(v, "traffic").detail, "471 requests ≥ 20");
+    });
+
     describe("too little candidate traffic", () => {
         it("is inconclusive, not a failure, even with a high error rate", () => {
             const v = judge({ requests: 10, errors: 5, p95Ms: 500 }, stable, defaults);

@@ -90,7 +90,7 @@ export class SequentialJudge {
 
         checks.push({
             name: "traffic",
-            value: n,
+            value: Math.round(n),
             threshold: min,
             unit: "requests",
             outcome: enough ? "pass" : "inconclusive",
