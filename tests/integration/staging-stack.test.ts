@@ -55,6 +55,27 @@ describe("staging stack through the real engine", function () {
         assert.deepEqual(Object.keys(result.summary.resourceChanges ?? {}), ["same"]);
     });
 
+    it("a plain up (no --refresh) starts again a service process, Prometheus and the router that died", async () => {
+        const dead = shipgateProcesses(markers).filter((p) => ["/backend/blue", "/prometheus", "/router"].includes(p.marker.slice(markers.length)));
+        for (const p of dead) process.kill(p.pid, "SIGKILL");
+        const gone = async () => dead.every((p) => !shipgateProcesses(markers).some((q) => q.pid === p.pid));
+        for (let i = 0; i < 50 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
+        const preview = await stack.preview({ color: "never" });
+        assert.ok((preview.changeSummary.replace ?? 0) >= 3, `the preview says what the up will start again: ${JSON.stringify(preview.changeSummary)}`);
+
+        const result = await stack.up({ color: "never" });
+        assert.equal(result.summary.result, "succeeded");
+        const backend = result.outputs.services.value.backend;
+        const health = (await (await fetch(`${backend.endpoint}/health`)).json()) as { status: string };
+        assert.equal(health.status, "ok", "the backend answers through the restarted router");
+        const prometheus = await fetch(`${result.outputs.metrics.value.prometheusUrl}/-/ready`);
+        assert.equal(prometheus.status, 200, "Prometheus answers again");
+        const now = new Set(shipgateProcesses(markers).map((p) => p.marker.slice(markers.length)));
+        for (const m of ["/backend/blue", "/prometheus", "/router"]) assert.ok(now.has(m), `${m} runs again`);
+        const again = await stack.up({ color: "never" });
+        assert.deepEqual(Object.keys(again.summary.resourceChanges ?? {}), ["same"], "and then nothing changes");
+    });
+
     it("moves only the backend's resources when the backend's green color gets a version", async () => {
         await stack.setConfig("shipgate:services.backend.release.green", { value: "2.0.0" }, true);
         const preview = await stack.preview({ color: "never", diff: false });

@@ -83,7 +83,7 @@ export async function startHaproxy(id: string, paths: HaproxyPaths, statsPort: n
  */
 export async function reloadHaproxy(master: HaproxyMaster, paths: HaproxyPaths): Promise<void> {
     if (!isRunning(master.pid, master.id)) {
-        throw new Error(`the local router (HAProxy, pid ${master.pid}) is not running: run \`pulumi up --refresh\` to start it again`);
+        throw new Error(`the local router (HAProxy, pid ${master.pid}) is not running: run \`pulumi up\` to start it again`);
     }
     await validateConfig(paths);
     const before = await workerPid(paths);

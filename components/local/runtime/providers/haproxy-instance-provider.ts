@@ -20,7 +20,8 @@ export interface HaproxyInstanceOutputs extends HaproxyInstanceInputs {
 export const provider: pulumi.dynamic.ResourceProvider = {
     async diff(_id, olds: HaproxyInstanceOutputs, news: HaproxyInstanceInputs) {
         const replaces = (["marker", "dir", "statsPort"] as const).filter((k) => olds[k] !== news[k]) as string[];
-        if (olds.running === false) {
+        // A process that died is seen by a plain `up` too, not only after a refresh.
+        if (olds.running === false || !isRunning(olds.pid, olds.marker)) {
             replaces.push("running");
         }
         // The route files outlive the process, so a restarted router comes back with every service's weights.

@@ -19,7 +19,7 @@ export interface ProcessOutputs extends ProcessInputs {
     /** A free loopback port taken at start, so a replacement starts beside the old process (no gap). */
     readonly port: number;
     readonly startedAt: string;
-    /** False when a refresh found the process gone; the next `up` starts it again. */
+    /** False when a refresh found the process gone; the next `up` starts it again (as it does for one that died since). */
     readonly running: boolean;
 }
 
@@ -32,7 +32,8 @@ function same(a: unknown, b: unknown): boolean {
 export const provider: pulumi.dynamic.ResourceProvider = {
     async diff(_id, olds: ProcessOutputs, news: ProcessInputs) {
         const replaces: string[] = REPLACE_ON.filter((k) => !same(olds[k], news[k]));
-        if (olds.running === false) {
+        // A process that died is seen by a plain `up` too, not only after a refresh.
+        if (olds.running === false || !isRunning(olds.pid, olds.marker)) {
             replaces.push("running");
         }
         return { changes: replaces.length > 0 || olds.logFile !== news.logFile, replaces, deleteBeforeReplace: false };

@@ -22,7 +22,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     async diff(_id, olds: PrometheusServerOutputs, news: PrometheusServerInputs) {
         const keys = ["marker", "dir", "port", "scrapeIntervalSeconds", "routerMetrics"] as const;
         const replaces = keys.filter((k) => olds[k] !== news[k]) as string[];
-        if (olds.running === false) {
+        // A process that died is seen by a plain `up` too, not only after a refresh.
+        if (olds.running === false || !isRunning(olds.pid, olds.marker)) {
             replaces.push("running");
         }
         return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
