@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import { TestProject, createTestProject, relocateLocalPlatform, shippedStackConfig } from "../helpers/engine";
 import { listeningPorts, shipgateProcesses } from "../helpers/processes";
+import { runShipgate } from "../helpers/shipgate-cli";
 
 // The staging stack as shipped (blue-green on the local platform), through the real engine.
 describe("staging stack through the real engine", function () {
@@ -60,6 +61,9 @@ describe("staging stack through the real engine", function () {
         for (const p of dead) process.kill(p.pid, "SIGKILL");
         const gone = async () => dead.every((p) => !shipgateProcesses(markers).some((q) => q.pid === p.pid));
         for (let i = 0; i < 50 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
+        const seen = await runShipgate(project.dir, project.env, ["status", "--stack", "staging"]);
+        assert.equal(seen.code, 1, seen.output);
+        assert.match(seen.output, /metrics {6}✘ prometheus http:\/\/127\.0\.0\.1:\d+ does not answer: .*\n {15}every analysis would be inconclusive: start it again \(on the local platform, `pulumi up -s staging`\)/);
         const preview = await stack.preview({ color: "never" });
         assert.ok((preview.changeSummary.replace ?? 0) >= 3, `the preview says what the up will start again: ${JSON.stringify(preview.changeSummary)}`);
 
@@ -74,6 +78,9 @@ describe("staging stack through the real engine", function () {
         for (const m of ["/backend/blue", "/prometheus", "/router"]) assert.ok(now.has(m), `${m} runs again`);
         const again = await stack.up({ color: "never" });
         assert.deepEqual(Object.keys(again.summary.resourceChanges ?? {}), ["same"], "and then nothing changes");
+        const back = await runShipgate(project.dir, project.env, ["status", "--stack", "staging"]);
+        assert.match(back.output, /metrics {6}✔ prometheus http:\/\/127\.0\.0\.1:\d+ answers/);
+        assert.equal(back.code, 0, back.output);
     });
 
     it("moves only the backend's resources when the backend's green color gets a version", async () => {

@@ -16,6 +16,7 @@ import { kubernetesTrackProbes } from "../../automation/verify/pod-readiness-pro
 import { LockStore } from "../../automation/store/shipgate-store";
 import { projectStore } from "../project-store";
 import { collect, globalOptions } from "./common";
+import { MetricSourceCheck, checkMetricSource } from "./metric-source-check";
 
 interface StatusFlags {
     stack?: string[];
@@ -46,6 +47,8 @@ interface StackStatus {
     services: ServiceStatus[];
     /** Runs the deployment log shows unfinished on this stack: running now, or interrupted. */
     unfinished: { id: string; version: string; state: "RUNNING" | "INTERRUPTED"; where: string; since: string }[];
+    /** With health checks: whether the metric source the analysis uses answers. */
+    metrics?: MetricSourceCheck;
     error?: string;
 }
 
@@ -77,7 +80,11 @@ export function statusCommand(): Command {
                     process.stdout.write(statuses.map(render).join("\n"));
                 }
                 const red = statuses.some(
-                    (s) => s.error || s.unfinished.some((u) => u.state === "INTERRUPTED") || s.services.some((svc) => svc.health?.color === "RED" || svc.inStep?.problems.length),
+                    (s) =>
+                        s.error ||
+                        s.metrics?.answers === false ||
+                        s.unfinished.some((u) => u.state === "INTERRUPTED") ||
+                        s.services.some((svc) => svc.health?.color === "RED" || svc.inStep?.problems.length),
                 );
                 process.exitCode = red ? ExitCode.RolledBack : ExitCode.Success;
             } catch (err) {
@@ -137,7 +144,12 @@ async function stackStatus(project: Project, stack: string, withHealth: boolean,
         where: whereItStopped(r),
         since: secondUtc(r.steps[r.steps.length - 1]?.startedAt ?? r.startedAt),
     }));
-    return { stack, environment: config.environment, platform: config.platform, deployed: Boolean(outputs), services, unfinished, error: outputs ? undefined : (error ?? "not deployed") };
+    const first = services[0];
+    const metrics =
+        withHealth && outputs && first
+            ? await checkMetricSource(project.config(stack).config()["shipgate:promotion"], outputs, first.service, first.strategy === "blueGreen" ? (first.activeColor ?? "blue") : "stable")
+            : undefined;
+    return { stack, environment: config.environment, platform: config.platform, deployed: Boolean(outputs), services, unfinished, metrics, error: outputs ? undefined : (error ?? "not deployed") };
 }
 
 function render(s: StackStatus): string {
@@ -157,6 +169,15 @@ function render(s: StackStatus): string {
             const mark = svc.inStep.problems.length ? "✘ OUT OF STEP" : "✔ in step";
             lines.push(`  ${"".padEnd(12)} ${mark}: file ${svc.inStep.file} | stack ${svc.inStep.stack} | router ${svc.inStep.router}`);
         }
+    }
+    if (s.metrics?.source) {
+        lines.push(
+            s.metrics.answers
+                ? `  metrics      ✔ ${s.metrics.source} answers`
+                : `  metrics      ✘ ${s.metrics.source} does not answer: ${s.metrics.reason}\n${"".padEnd(15)}every analysis would be inconclusive: start it again (on the local platform, \`pulumi up -s ${s.stack}\`)`,
+        );
+    } else if (s.metrics?.answers === false) {
+        lines.push(`  metrics      ✘ ${s.metrics.reason}`);
     }
     return `${lines.join("\n")}\n`;
 }
