@@ -29,6 +29,11 @@ export const AnalysisSchema = z
             .object({
                 /** Consecutive failed health checks that fail the step (protocol: 3). */
                 consecutiveFailures: z.number().int().min(1).max(100).default(3),
+                /**
+                 * Also fail once health has been RED for this long without a break ("failing for
+                 * more than N minutes", seed 003), whichever comes first; unset: the count alone.
+                 */
+                failingForSeconds: z.number().int().min(1).max(3600).optional(),
                 intervalSeconds: z.number().int().min(1).max(600).default(10),
                 timeoutSeconds: z.number().int().min(1).max(120).default(5),
             })

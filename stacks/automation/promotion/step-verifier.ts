@@ -6,6 +6,7 @@ import {
     AnalysisResult,
     Clock,
     HealthMonitor,
+    describeHealthTrip,
     HealthProbe,
     HealthResult,
     Measurement,
@@ -160,7 +161,7 @@ export class EngineStepVerifier implements StepVerifier {
     private async waitHealthy(kind: "preview" | "health", probes: readonly HealthProbe[], analysis: AnalysisConfig, timeoutSeconds: number, signal?: AbortSignal): Promise<VerificationSummary> {
         const started = Date.now();
         if (!probes.length) return fail(kind, "no endpoint to check", 0);
-        const monitor = new HealthMonitor(analysis.health.consecutiveFailures);
+        const monitor = new HealthMonitor(analysis.health.consecutiveFailures, analysis.health.failingForSeconds);
         const sleep = this.options.sleep ?? ((ms: number, s?: AbortSignal) => new Promise<void>((resolve, reject) => {
             const t = setTimeout(resolve, ms);
             s?.addEventListener("abort", () => { clearTimeout(t); reject(s.reason); }, { once: true });
@@ -186,7 +187,11 @@ export class EngineStepVerifier implements StepVerifier {
                 };
             }
             if (state.failed || Date.now() > deadline) {
-                const why = state.failed ? `${state.consecutiveFailures} consecutive failed health checks` : `not healthy within ${timeoutSeconds}s`;
+                const why = !state.failed
+                    ? `not healthy within ${timeoutSeconds}s`
+                    : state.trippedBy === "duration"
+                      ? describeHealthTrip(state)
+                      : `${state.consecutiveFailures} consecutive failed health checks`;
                 return {
                     kind,
                     outcome: "fail",

@@ -1,7 +1,7 @@
 import type { FailureCause, HealthRound, MeasurementRound } from "./analysis-types";
 import { seconds } from "./format";
 import type { HealthColor } from "./health-check";
-import { HealthMonitorState, worstHealth } from "./health-monitor";
+import { HealthMonitorState, describeHealthTrip, worstHealth } from "./health-monitor";
 import type { Verdict } from "./judge";
 
 /** What the run does after a round. */
@@ -50,7 +50,7 @@ export function roundFailure(rules: DecisionRules, round: RoundOutcome): { reaso
     if (h && round.healthState.failed) {
         const worst = worstHealth(h.results);
         causes.push("health");
-        failures.push(`health: ${h.consecutiveFailures} consecutive RED checks (limit ${h.limit}); last: ${worst.url}: ${worst.reason ?? "RED"}`);
+        failures.push(`health: ${describeHealthTrip(round.healthState)}; last: ${worst.url}: ${worst.reason ?? "RED"}`);
     }
     if (m) {
         const limit = rules.inconclusiveLimit;

@@ -97,7 +97,7 @@ export async function healthRound(inputs: HealthInputs, monitor: HealthMonitor, 
             }),
         ),
     );
-    const state = monitor.record(results);
+    const state = monitor.record(results, slot.now);
     return {
         index: slot.index,
         at: iso(slot.now),

@@ -55,7 +55,7 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
     const check = options.checkHealth ?? defaultCheckHealth;
     const probes = [...urls.map((url) => httpHealthProbe(url, check)), ...(options.healthProbes ?? [])];
     const schedule = new AnalysisSchedule({ startMs: t0, bakeSeconds: spec.bakeSeconds, timing: a, measures: !!source, checksHealth: probes.length > 0 });
-    const monitor = new HealthMonitor(a.health.consecutiveFailures);
+    const monitor = new HealthMonitor(a.health.consecutiveFailures, a.health.failingForSeconds);
     // One judge per step run: the sequential judge's evidence lives as long as the step.
     const stepJudge = createStepJudge(a, { source, baseline: spec.baseline });
     const measureInputs = source && { ...spec, source, analysis: a, judge: stepJudge, clock, signal };

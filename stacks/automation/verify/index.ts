@@ -15,7 +15,7 @@ export type {
 export { count, eValue, ms, percent, points, seconds, whole } from "./format";
 export { HealthCheckSchema, HealthChecksSchema, checkHealth, classifyHealth, healthProblems } from "./health-check";
 export type { CheckHealthOptions, HealthCheck, HealthClassification, HealthColor, HealthResult, HealthStatus } from "./health-check";
-export { HealthMonitor, worstHealth } from "./health-monitor";
+export { HealthMonitor, describeHealthTrip, worstHealth } from "./health-monitor";
 export { httpHealthProbe } from "./health-probe";
 export type { HealthProbe } from "./health-probe";
 export type { HealthMonitorState } from "./health-monitor";

@@ -157,6 +157,16 @@ describe("analysis run", () => {
         assert.equal(result.lastHealthColor, "RED");
     });
 
+    it("with health.failingForSeconds, fails once health has been RED that long, before the count", async () => {
+        // Checks every 5 s, 20 in a row allowed: 15 s of RED without a break is the limit that fires.
+        const { clock, options } = setup(fine, (_n, t) => (t >= 20 ? "RED" : "GREEN"), { health: { intervalSeconds: 5, consecutiveFailures: 20, failingForSeconds: 15 } });
+        const result = await runAnalysis(options);
+        assert.equal(result.outcome, "fail");
+        assert.deepEqual(result.causes, ["health"]);
+        assert.equal(clock.elapsedSeconds(), 35, "RED from 20 s: 15 s later, at the fourth RED check");
+        assert.match(result.reason, /^health: RED for 15 s without a break \(limit 15 s, 4 checks\); last: http:\/\/127\.0\.0\.1:24999\/health: HTTP 503/);
+    });
+
     it("does not fail on two RED checks followed by a YELLOW one", async () => {
         const { options } = setup(fine, (n) => (n % 3 === 0 ? "YELLOW" : "RED"));
         const result = await runAnalysis(options);

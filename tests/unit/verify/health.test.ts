@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { HealthCheckSchema, HealthResult, classifyHealth } from "../../../stacks/automation/verify/health-check";
-import { HealthMonitor, worstHealth } from "../../../stacks/automation/verify/health-monitor";
+import { HealthMonitor, describeHealthTrip, worstHealth } from "../../../stacks/automation/verify/health-monitor";
 
 const at = "2026-11-23T10:00:00.000Z";
 const body = (value: unknown) => JSON.stringify(value);
@@ -139,7 +139,30 @@ describe("health monitor", () => {
         assert.throws(() => worstHealth([]));
     });
 
+    it("with failingForSeconds, fails once RED has lasted that long, before the count when checks are frequent", () => {
+        // Checks every 2 s, 20 in a row allowed, but 10 s of RED is the limit (seed 003's "failing for N minutes").
+        const m = new HealthMonitor(20, 10);
+        assert.equal(m.record(result("RED"), 0).failed, false);
+        assert.equal(m.record(result("RED"), 4_000).failed, false);
+        assert.equal(m.record(result("GREEN"), 6_000).failingForMs, 0, "a break starts it again");
+        for (const t of [8_000, 12_000, 16_000]) assert.equal(m.record(result("RED"), t).failed, false);
+        const s = m.record(result("RED"), 18_000);
+        assert.equal(s.failed, true);
+        assert.equal(s.trippedBy, "duration");
+        assert.equal(s.failingForMs, 10_000);
+        assert.equal(describeHealthTrip(s), "RED for 10 s without a break (limit 10 s, 4 checks)");
+    });
+
+    it("with failingForSeconds, the count still fails first when checks are rare", () => {
+        const m = new HealthMonitor(3, 600);
+        for (const t of [0, 60_000]) m.record(result("RED"), t);
+        const s = m.record(result("RED"), 120_000);
+        assert.equal(s.trippedBy, "count");
+        assert.equal(describeHealthTrip(s), "3 consecutive RED checks (limit 3)");
+    });
+
     it("rejects a limit that is not a whole number of at least 1", () => {
+        assert.throws(() => new HealthMonitor(3, 0), /failingForSeconds must be a whole number/);
         assert.throws(() => new HealthMonitor(0), /at least 1/);
         assert.throws(() => new HealthMonitor(2.5), /at least 1/);
     });
