@@ -1,3 +1,4 @@
+import { summariseEngineError } from "../engine-error";
 import {
     Artifact,
     InvalidInputError,
@@ -190,8 +191,8 @@ export async function manualRollback(request: RollbackRequest, env: PromotionEnv
         }
     } catch (err) {
         record.result = err instanceof GateRefusal || err instanceof InvalidInputError ? "refused" : "failed";
-        record.error = (err as Error).message;
-        error = err as Error;
+        error = summariseEngineError(err) as Error;
+        record.error = error.message;
     } finally {
         // A recovery also commits the stages the interrupted run finished: they run its release.
         error = await writeBack(env, record, error, interrupted ? [...new Set([...interrupted.stages, request.stack])] : record.stages);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ChecklistInput, InvalidInputError, ReleaseInProgressError, liveArtifact } from "../../../components/release";
+import { summariseEngineError } from "../engine-error";
 import { GateRefusal, PromotionRolledBack, RepositoryOutOfStep } from "../errors";
 import { Hooks, NotificationEvent, Notifier } from "../hooks/hook-types";
 import { GateResult, PromotionRecord, startRecord } from "../records/promotion-record";
@@ -229,7 +230,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
             if (record.result === "rolled-back") record.inFlight = undefined;
         } else {
             record.result = err instanceof GateRefusal || err instanceof InvalidInputError || err instanceof ReleaseInProgressError ? "refused" : "failed";
-            error = err instanceof ReleaseInProgressError ? new GateRefusal("release in progress", err.message) : (err as Error);
+            error = err instanceof ReleaseInProgressError ? new GateRefusal("release in progress", err.message) : (summariseEngineError(err) as Error);
             record.error = error.message;
         }
     } finally {

@@ -90,7 +90,8 @@ function touched(r: PromotionRecord, stage: string): boolean {
  * - deployed: it reached the stage and the new version stayed there;
  * - failed: a check failed in the stage (or the run was interrupted there) and it was rolled back,
  *   or the rollback failed;
- * - errored: an error before anything changed (counted against every stage the run was for);
+ * - errored: an error before anything changed (a wrong passphrase, an engine that did not
+ *   start): reported, but not a deployment attempt, since nothing was deployed or undone;
  * - refused: a gate said no;
  * - none: it never got to the stage, or got there and was undone because of a later stage.
  */
@@ -277,8 +278,9 @@ export function doraMetrics(records: readonly PromotionRecord[], options: DoraOp
         samples: restores.length,
     };
 
-    // Success rate: landed ÷ attempted (landed, failed, errored); refusals are the gates working.
-    const attempts = deployed.length + failed.length + errored.length;
+    // Success rate: landed ÷ attempted (landed or failed). Refusals are the gates working, and a
+    // run that errored before changing anything deployed nothing: neither is an attempt.
+    const attempts = deployed.length + failed.length;
     const rate = attempts === 0 ? null : deployed.length / attempts;
     const successRate = {
         label: "Deployment success rate",
@@ -289,7 +291,7 @@ export function doraMetrics(records: readonly PromotionRecord[], options: DoraOp
         basis:
             attempts === 0
                 ? `no promotion attempted in ${stage}`
-                : `${deployed.length} of ${plural(attempts, "attempt")} succeeded${refused.length ? `; ${plural(refused.length, "refusal")} by a gate not counted` : ""}`,
+                : `${deployed.length} of ${plural(attempts, "attempt")} succeeded${refused.length ? `; ${plural(refused.length, "refusal")} by a gate not counted` : ""}${errored.length ? `; ${plural(errored.length, "error")} before any change not counted` : ""}`,
     };
 
     return {

@@ -122,10 +122,10 @@ describe("DORA metrics", () => {
         assert.equal(m.mttr.display, "2 min (median)");
         assert.equal(m.mttr.status, "met");
 
-        // 10 landed of 13 attempts (10 + 2 rolled back + 1 error); the refusal is not an attempt.
-        assert.equal(m.successRate.display, "76.9%");
+        // 10 landed of 12 attempts (10 + 2 rolled back); the refusal and the error before any change are not attempts.
+        assert.equal(m.successRate.display, "83.3%");
         assert.equal(m.successRate.status, "not met");
-        assert.equal(m.successRate.basis, "10 of 13 attempts succeeded; 1 refusal by a gate not counted");
+        assert.equal(m.successRate.basis, "10 of 12 attempts succeeded; 1 refusal by a gate not counted; 1 error before any change not counted");
     });
 
     it("counts a run rolled back in staging against staging, not production", () => {
