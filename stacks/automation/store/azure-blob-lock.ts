@@ -62,11 +62,17 @@ export class AzureBlobLock implements LockStore {
             throw lockRefusal(stack, (await this.read(blob).catch(() => undefined))?.holder, `a lock whose holder stopped frees itself at most ${this.leaseSeconds} s after its last renewal`);
         }
         const conditions = { leaseId: lease.leaseId };
-        const before = await this.guard(stack, () => this.read(blob));
-        const gone = before?.holder && !before.releasedAt ? before.holder : undefined;
-        if (gone) broken.push(`${stack}: the lock of ${gone.promotionId} had expired (pid ${gone.pid} on ${gone.host} stopped renewing it)`);
         const holder: Holder = { promotionId, host: os.hostname(), pid: process.pid, since: new Date().toISOString() };
-        await this.guard(stack, () => write(blob, { holder }, conditions));
+        try {
+            const before = await this.guard(stack, () => this.read(blob));
+            const gone = before?.holder && !before.releasedAt ? before.holder : undefined;
+            if (gone) broken.push(`${stack}: the lock of ${gone.promotionId} had expired (pid ${gone.pid} on ${gone.host} stopped renewing it)`);
+            await this.guard(stack, () => write(blob, { holder }, conditions));
+        } catch (err) {
+            // Taken but not recorded: let go at once rather than leave the stack blocked for a lease.
+            await lease.releaseLease().catch(() => undefined);
+            throw err;
+        }
 
         let renewed = Date.now();
         let lost = false;
@@ -80,7 +86,7 @@ export class AzureBlobLock implements LockStore {
                 if (!lost && (taken || Date.now() - renewed >= this.leaseSeconds * 1000)) {
                     lost = true;
                     clearInterval(timer);
-                    options.onLost?.(stack, `the lease on ${this.location.where}.shipgate/locks/${stack}.json could not be renewed: ${(err as Error).message}`);
+                    options.onLost?.(stack, `the lease on ${this.location.where}.shipgate/locks/${stack}.json could not be renewed: ${firstLine(err)}`);
                 }
             }
         };
@@ -144,4 +150,9 @@ async function createIfAbsent(blob: BlockBlobClient): Promise<void> {
 async function write(blob: BlockBlobClient, content: LockContent, conditions: { leaseId: string }): Promise<void> {
     const body = JSON.stringify(content);
     await blob.upload(body, Buffer.byteLength(body), { conditions, blobHTTPHeaders: { blobContentType: "application/json" } });
+}
+
+function firstLine(err: unknown): string {
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    return [e.statusCode, e.code, (e.message ?? String(err)).split("\n")[0]].filter((p) => p !== undefined && p !== "").join(" ").slice(0, 200);
 }
