@@ -45,6 +45,15 @@ have=$("$go" env GOVERSION | sed 's/^go//')
     die 3 "Go $have is too old for engine/kubernetes (needs Go $need): install a newer Go"
 export GOFLAGS="${GOFLAGS:-} -mod=readonly" CGO_ENABLED=0 GOTOOLCHAIN=local
 
+# One set-up at a time per cache: a second one (`./dev.sh cluster up` while the tests build the
+# parts, say) waits for the first, then finds its binaries instead of building them again.
+mkdir -p "$cache/engine"
+exec 9>"$cache/engine/kubernetes-setup.lock"
+if ! flock -n 9; then
+    say "another set-up is building the Kubernetes parts: waiting for it to finish"
+    flock 9
+fi
+
 sources_hash() { (cd "$here/$1" && cat "${@:2}" | sha256sum | cut -c1-12); }
 
 provider_ldflags="-s -w -X $k8s_provider_module/pkg/version.Version=$k8s_provider_version"
