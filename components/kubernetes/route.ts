@@ -54,12 +54,20 @@ export interface RouteDescriptorArgs {
 export function routeDescriptor(name: string, args: RouteDescriptorArgs): pulumi.Output<RouterDescriptorInput> {
     const cluster = args.context ? { context: args.context } : {};
     const { backends, deployments } = args;
+    const r = args.router;
+    // ingress-nginx sends a request to the canary when its canary-by-header is "always".
+    const external =
+        r.kind === "gatewayApi" && r.externalUrl
+            ? { external: { url: r.externalUrl, header: { name: r.canaryHeader.name, value: r.canaryHeader.value } } }
+            : r.kind === "ingressNginx" && r.externalUrl
+              ? { external: { url: r.externalUrl, header: { name: r.canaryHeader, value: "always" } } }
+              : {};
     return pulumi.output(args.namespace).apply((namespace): RouterDescriptorInput => {
-        switch (args.router.kind) {
+        switch (r.kind) {
             case "gatewayApi":
-                return { kind: "gatewayApi", cluster, namespace, httpRoute: name, backends, deployments };
+                return { kind: "gatewayApi", cluster, namespace, httpRoute: name, backends, deployments, ...external };
             case "ingressNginx":
-                return { kind: "ingressNginx", cluster, namespace, ingress: name, canaryIngress: canaryIngressName(name), backends, deployments };
+                return { kind: "ingressNginx", cluster, namespace, ingress: name, canaryIngress: canaryIngressName(name), backends, deployments, ...external };
             case "none":
                 return { kind: "kubernetesReplicas", cluster, namespace, deployments, ...(args.selector ? { selector: args.selector } : {}) };
         }

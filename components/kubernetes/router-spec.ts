@@ -17,6 +17,20 @@ function hostnameSchema(field: string) {
         });
 }
 
+/**
+ * Where a CI runner outside the cluster reaches the service through its router (cluster DNS
+ * names do not resolve there): the candidate's health is read there with the candidate header.
+ */
+function externalUrlSchema(router: string) {
+    return z
+        .url({
+            protocol: /^https?$/,
+            error: `externalUrl is the service's address through the ${router} as a CI runner reaches it, an http(s) URL such as "https://shop.example.com"`,
+        })
+        .refine((u) => !URL.canParse(u) || (!new URL(u).search && !new URL(u).hash), { error: 'externalUrl takes no query or fragment: the service\'s healthPath is added to it, e.g. "https://shop.example.com"' })
+        .optional();
+}
+
 const HeaderNameSchema = z
     .string({ error: 'the header name is a string such as "X-Canary"' })
     .min(1, { error: 'the header name is empty: use e.g. "X-Canary"' })
@@ -62,6 +76,7 @@ export const GatewayApiRouterSchema = z
             })
             .strict()
             .prefault({}),
+        externalUrl: externalUrlSchema("Gateway"),
     })
     .strict();
 
@@ -85,6 +100,7 @@ export const IngressNginxRouterSchema = z
             .optional(),
         /** Requests with this header set to "always" go to the candidate (ingress-nginx `canary-by-header`). */
         canaryHeader: HeaderNameSchema.default(DEFAULT_CANARY_HEADER.name),
+        externalUrl: externalUrlSchema("Ingress"),
     })
     .strict();
 

@@ -31,6 +31,15 @@ export const ClusterAccessSchema = z.object({
     context: z.string().min(1).optional(),
 });
 
+/**
+ * A cluster's router as a CI runner reaches it from outside (`router.externalUrl`): requests
+ * there with `header` go to the candidate, so its health is read there, beside its pods.
+ */
+export const ExternalAccessSchema = z.object({
+    url: z.string().min(1),
+    header: z.object({ name: z.string().min(1), value: z.string().min(1) }),
+});
+
 /** Kubernetes, Gateway API: one HTTPRoute whose first rule's backendRefs carry the weights. */
 export const GatewayApiDescriptorSchema = z.object({
     kind: z.literal("gatewayApi"),
@@ -41,6 +50,7 @@ export const GatewayApiDescriptorSchema = z.object({
     backends: TrackMap,
     /** Track → its Deployment, whose rollout the read-back checks too. */
     deployments: TrackMap,
+    external: ExternalAccessSchema.optional(),
 });
 
 /** Kubernetes, ingress-nginx: the main Ingress to the primary, the canary Ingress's weight annotation to the candidate. */
@@ -53,6 +63,7 @@ export const IngressNginxDescriptorSchema = z.object({
     /** Track → the Service its Ingress's backend names. */
     backends: TrackMap,
     deployments: TrackMap,
+    external: ExternalAccessSchema.optional(),
 });
 
 /**

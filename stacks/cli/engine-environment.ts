@@ -59,10 +59,10 @@ export function engineEnvironment(options: EngineEnvironmentOptions): PromotionE
         openStack: (name) => EngineStackDriver.open(project, name),
         verifier: new EngineStepVerifier({
             healthTimeoutSeconds: (stage) => settingsOf(stage).healthTimeoutSeconds,
-            async trackProbes(stage, service, tracks, outputs) {
+            async trackProbes(stage, service, tracks, outputs, reach) {
                 const descriptor = outputs.services[service]?.router;
                 if (!descriptor || !isCluster(descriptor)) return undefined;
-                return kubernetesTrackProbes(descriptor, tracks, { env: { ...process.env, ...project.env }, kubeconfig: await kubeconfigOf(stage) });
+                return kubernetesTrackProbes(descriptor, tracks, { env: { ...process.env, ...project.env }, kubeconfig: await kubeconfigOf(stage) }, reach);
             },
             sourceFor(stage, outputs) {
                 if (!sources.has(stage)) sources.set(stage, createMetricSource(settingsOf(stage).analysis, outputs));

@@ -12,6 +12,7 @@ import { RunningProcess, stopProcess } from "../../components/local/runtime/proc
 import { publishAsOrigin } from "./git-origin";
 import { TestProject, createTestProject, shippedStackConfig } from "./engine";
 import { KubeCluster, installKubernetesPlugin, startCluster } from "./kube-cluster";
+import { RouteDataPlane, startRouteDataPlane } from "./route-data-plane";
 import { ShipgateRun, runShipgate } from "./shipgate-cli";
 import { TrackTraffic, startTrackTraffic } from "./track-traffic";
 
@@ -24,6 +25,8 @@ export interface KubernetesFixture {
     readonly traffic: TrackTraffic;
     readonly objects: k8s.KubernetesObjectApi;
     readonly core: k8s.CoreV1Api;
+    /** Production's Gateway as a CI runner reaches it (`router.externalUrl`), routing by the backend's HTTPRoute. */
+    readonly gateway: RouteDataPlane;
     namespace(stack: KubeStack): string;
     /** The weighted rule's backendRef weights of a service's HTTPRoute, by Service name. */
     routeWeights(stack: KubeStack, service: string): Promise<Record<string, number>>;
@@ -35,12 +38,12 @@ export interface KubernetesFixture {
 }
 
 /** The shipped stack file, moved onto the cluster: same services, releases, router and hostnames. */
-function onKubernetes(stack: KubeStack, cluster: KubeCluster, prometheusUrl: string): Record<string, any> {
+function onKubernetes(stack: KubeStack, cluster: KubeCluster, prometheusUrl: string, externalUrl?: string): Record<string, any> {
     const config = structuredClone(shippedStackConfig(stack)) as Record<string, any>;
     delete config["shipgate:local"];
     config["shipgate:platform"] = "kubernetes";
     const kube = config["shipgate:kubernetes"];
-    kube.router = { ...kube.router, gateway: { ...cluster.gateway } };
+    kube.router = { ...kube.router, gateway: { ...cluster.gateway }, ...(externalUrl ? { externalUrl } : {}) };
     for (const svc of Object.values(config["shipgate:services"]) as any[]) {
         const r = svc.release;
         r.bakeSeconds = 6;
@@ -67,19 +70,20 @@ export async function kubernetesFixture(): Promise<KubernetesFixture> {
     const prometheus: RunningProcess = await startPrometheus(`shipgate-test/prometheus@${project.dir}`, prometheusDir, { port: promPort, scrapeIntervalSeconds: 1 });
     writeTargets(prometheusDir, "traffic", [{ port: Number(new URL(traffic.url).port), labels: {} }]);
     const kubeconfig = readFileSync(cluster.kubeconfigPath, "utf8");
-    const stacks = {} as Record<KubeStack, Stack>;
-    for (const name of ["staging", "production"] as const) {
-        stacks[name] = await project.stack(name, onKubernetes(name, cluster, `http://127.0.0.1:${promPort}`));
-        await stacks[name].setConfig("shipgate:kubeconfig", { value: kubeconfig, secret: true });
-        await stacks[name].up({ color: "never" });
-    }
-    // The project is a clone of a bare origin, so promotions write their release state back.
-    publishAsOrigin(project.dir, ["prometheus/"]);
     const kc = new k8s.KubeConfig();
     kc.loadFromString(kubeconfig);
     const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const namespace = (stack: KubeStack) => onKubernetes(stack, cluster, "")["shipgate:kubernetes"].namespace as string;
+    const gateway = await startRouteDataPlane(objects, namespace("production"), "backend", "X-Canary");
+    const stacks = {} as Record<KubeStack, Stack>;
+    for (const name of ["staging", "production"] as const) {
+        stacks[name] = await project.stack(name, onKubernetes(name, cluster, `http://127.0.0.1:${promPort}`, name === "production" ? gateway.url : undefined));
+        await stacks[name].setConfig("shipgate:kubeconfig", { value: kubeconfig, secret: true });
+        await stacks[name].up({ color: "never" });
+    }
+    // The project is a clone of a bare origin, so promotions write their release state back.
+    publishAsOrigin(project.dir, ["prometheus/"]);
     return {
         cluster,
         project,
@@ -87,6 +91,7 @@ export async function kubernetesFixture(): Promise<KubernetesFixture> {
         traffic,
         objects,
         core,
+        gateway,
         namespace,
         async routeWeights(stack, service) {
             const route = (await objects.read({ apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { name: service, namespace: namespace(stack) } })) as any;
@@ -114,6 +119,7 @@ export async function kubernetesFixture(): Promise<KubernetesFixture> {
             await project.cleanup();
             await stopProcess(prometheus.pid, `shipgate-test/prometheus@${project.dir}`).catch(() => undefined);
             await traffic.close();
+            await gateway.close();
             await cluster.stop();
         },
     };

@@ -1,4 +1,4 @@
-import { AnalysisConfig, PlannedStep, trafficSplit } from "../../../components/release";
+import { AnalysisConfig, PlannedStep, planTraffic, trafficSplit } from "../../../components/release";
 import { HealthDetail, VerificationSummary } from "../records/promotion-record";
 import { StackOutputs } from "../stack-outputs";
 import {
@@ -49,12 +49,19 @@ export interface StepVerifier {
     metricSource(stage: string, outputs: StackOutputs | undefined): string | undefined;
 }
 
+/** What a platform probe needs to reach a track through its router from outside. */
+export interface TrackReach {
+    readonly healthPath: string;
+    /** The track the candidate header goes to in this step's state (the canary; the idle color while previewed). */
+    readonly headerTrack?: string;
+}
+
 export interface EngineVerifierOptions {
     /**
      * The platform's own health signal of a service's tracks, where its endpoints cannot be
      * reached from the engine (Kubernetes: pod readiness from the API server); undefined = the URLs.
      */
-    readonly trackProbes?: (stage: string, service: string, tracks: readonly string[], outputs: StackOutputs) => Promise<HealthProbe[] | undefined>;
+    readonly trackProbes?: (stage: string, service: string, tracks: readonly string[], outputs: StackOutputs, reach: TrackReach) => Promise<HealthProbe[] | undefined>;
     /** The metric source of a stage (its Prometheus, from its settings or outputs); undefined = health only. */
     readonly sourceFor: (stage: string, outputs: StackOutputs) => MetricSource | undefined;
     /** How long a health wait may take after an up before the step fails, per stage. */
@@ -66,6 +73,9 @@ export interface EngineVerifierOptions {
 }
 
 const healthUrl = (endpoint: string, path: string) => `${endpoint.replace(/\/$/, "")}${path}`;
+
+// The header's route does not depend on the replica count, only on the state.
+const reachOf = (context: VerifyStepContext): TrackReach => ({ healthPath: context.healthPath, headerTrack: planTraffic(context.step.state, 1).header?.track });
 
 /**
  * The verification the release engine runs after each `up`, per the step's kind: the full
@@ -108,7 +118,7 @@ export class EngineStepVerifier implements StepVerifier {
                 const urls = [track?.endpoint, step.baseline?.measuredBefore && state.strategy === "blueGreen" ? svc.endpoint : undefined]
                     .filter((u): u is string => Boolean(u))
                     .map((u) => healthUrl(u, healthPath));
-                const probes = await this.options.trackProbes?.(context.stage, service, [candidate], outputs);
+                const probes = await this.options.trackProbes?.(context.stage, service, [candidate], outputs, reachOf(context));
                 const result = await runAnalysis({
                     analysis: state.analysis,
                     bakeSeconds: step.bakeSeconds,
@@ -137,7 +147,7 @@ export class EngineStepVerifier implements StepVerifier {
 
     /** The platform's own probes of these tracks where it has them (pod readiness), else the URLs' /health. */
     private async probes(context: VerifyStepContext, urls: readonly string[], tracks: readonly string[]): Promise<HealthProbe[]> {
-        const own = await this.options.trackProbes?.(context.stage, context.service, tracks, context.outputs);
+        const own = await this.options.trackProbes?.(context.stage, context.service, tracks, context.outputs, reachOf(context));
         return own ?? urls.map((u) => httpHealthProbe(u, this.options.checkHealth ?? checkHealth));
     }
 

@@ -48,6 +48,8 @@ export interface CheckHealthOptions {
     readonly timeoutMs: number;
     /** Aborting it makes checkHealth reject with the signal's reason (an interruption is not RED). */
     readonly signal?: AbortSignal;
+    /** Sent with the request: the candidate header, where a router sends it to the candidate. */
+    readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A health answer bigger than this is not a health answer; reading stops there. */
@@ -158,7 +160,7 @@ export async function checkHealth(url: string, options: CheckHealthOptions): Pro
         const answer = await httpRequest(url, {
             timeoutMs: options.timeoutMs,
             signal: options.signal,
-            headers: { accept: "application/json" },
+            headers: { ...options.headers, accept: "application/json" },
             maxBodyBytes: MAX_BODY_BYTES,
         });
         return { url, at, httpStatus: answer.status, latencyMs: elapsed(), ...classifyHealth(answer.status, answer.text) };

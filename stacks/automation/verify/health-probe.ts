@@ -12,8 +12,20 @@ export interface HealthProbe {
     check(options: { timeoutMs: number; signal?: AbortSignal }): Promise<HealthResult>;
 }
 
-export type CheckHealthFn = (url: string, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<HealthResult>;
+export type CheckHealthFn = (url: string, options: { timeoutMs: number; signal?: AbortSignal; headers?: Readonly<Record<string, string>> }) => Promise<HealthResult>;
 
-export function httpHealthProbe(url: string, check: CheckHealthFn = checkHealth): HealthProbe {
-    return { target: url, check: (options) => check(url, options) };
+/**
+ * `url`'s health; with `header`, the health of what the router sends that header to (the
+ * candidate, through a Gateway a CI runner can reach), named with the header in reports.
+ */
+export function httpHealthProbe(url: string, check: CheckHealthFn = checkHealth, header?: { readonly name: string; readonly value: string }): HealthProbe {
+    if (!header) return { target: url, check: (options) => check(url, options) };
+    const target = `${url} (${header.name}: ${header.value})`;
+    return {
+        target,
+        async check(options) {
+            const result = await check(url, { ...options, headers: { [header.name]: header.value } });
+            return { ...result, url: target };
+        },
+    };
 }

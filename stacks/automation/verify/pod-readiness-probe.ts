@@ -2,7 +2,7 @@ import type * as k8s from "@kubernetes/client-node";
 import { RouterDescriptor } from "../../../components/release";
 import { KubernetesCluster } from "../routers/kubernetes-cluster";
 import { HealthResult } from "./health-check";
-import { HealthProbe } from "./health-probe";
+import { CheckHealthFn, HealthProbe, httpHealthProbe } from "./health-probe";
 
 /**
  * A Kubernetes track's health as the API server sees it: GREEN when every replica its
@@ -54,17 +54,33 @@ function notReadyReason(pod: k8s.V1Pod): string {
     return ready.reason ?? ready.message ?? `${pod.status?.phase ?? "phase unknown"}, Ready ${ready.status}`;
 }
 
+export interface ExternalHealthOptions {
+    /** The track the router sends the candidate header to now (trafficPlan's header, while it answers). */
+    readonly headerTrack?: string;
+    /** The service's health path, added to the router's external URL. */
+    readonly healthPath: string;
+    readonly check?: CheckHealthFn;
+}
+
 /**
- * The pod-readiness probes of a service's tracks when its router is on Kubernetes (its endpoints
- * are cluster DNS names a CI runner cannot resolve); undefined for any other router.
+ * The probes of a service's tracks when its router is on Kubernetes (its endpoints are cluster
+ * DNS names a CI runner cannot resolve): each track's pod readiness and, where the router has an
+ * `externalUrl`, the header track's `/health` through it with the candidate header (the answer
+ * users' requests would get, which ready pods alone do not show). Undefined for any other router.
  */
 export function kubernetesTrackProbes(
     descriptor: RouterDescriptor | undefined,
     tracks: readonly string[],
     access: { kubeconfig?: string; env: Readonly<Record<string, string | undefined>> },
+    external?: ExternalHealthOptions,
 ): HealthProbe[] | undefined {
     const d = descriptor;
     if (!d || (d.kind !== "gatewayApi" && d.kind !== "ingressNginx" && d.kind !== "kubernetesReplicas")) return undefined;
     const cluster = new KubernetesCluster(`cluster of ${d.namespace}`, d.cluster, access);
-    return tracks.filter((t) => d.deployments[t]).map((t) => podReadinessProbe(cluster, d.namespace, d.deployments[t]));
+    const probes = tracks.filter((t) => d.deployments[t]).map((t) => podReadinessProbe(cluster, d.namespace, d.deployments[t]));
+    if (d.kind !== "kubernetesReplicas" && d.external && external?.headerTrack && tracks.includes(external.headerTrack)) {
+        const url = `${d.external.url.replace(/\/$/, "")}${external.healthPath}`;
+        probes.push(httpHealthProbe(url, external.check, d.external.header));
+    }
+    return probes;
 }

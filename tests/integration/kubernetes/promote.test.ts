@@ -65,6 +65,11 @@ describe("shipgate promote on Kubernetes (real API server, real engine)", functi
         assert.equal(analysed.outcome, "pass", analysed.reason);
         assert.ok(analysed.measurements > 0 && (analysed.candidate?.requests ?? 0) >= 10, JSON.stringify(analysed.candidate));
         assert.match(analysed.reason, /health GREEN/);
+        // Its health was read through the Gateway too (router.externalUrl), with the candidate
+        // header, and the HTTPRoute shipgate wrote sent those requests to the canary.
+        const throughGateway = fx.gateway.requests.filter((r) => r.header === "always");
+        assert.ok(throughGateway.length > 0, "shipgate read the canary's health at the external URL with X-Canary: always");
+        assert.deepEqual([...new Set(throughGateway.map((r) => r.service))], ["backend-canary"]);
         assert.deepEqual(await fx.routeWeights("production", "backend"), { "backend-stable": 100 });
         assert.equal(release("production", "backend").stable, "2.0.0");
 
@@ -113,6 +118,32 @@ describe("shipgate promote on Kubernetes (real API server, real engine)", functi
         assert.equal(release("production", "backend").stable, stable);
         const preview = await fx.stacks.production.preview({ color: "never" });
         assert.deepEqual(changesOtherThanSame(preview.changeSummary), {}, `a preview after the rollback changes nothing: ${JSON.stringify(preview.changeSummary)}`);
+    });
+
+    it("rolls a canary back whose answers through the Gateway fail while its pods stay Ready", async () => {
+        const before = fx.stackFile("production");
+        let atFirstStep = false;
+        let failed = false;
+        try {
+            const run = await fx.shipgate(["promote", "5.0.0", "--service", "backend", "--approver", "alice"], (line) => {
+                if (/^production\/backend step 1\/5/.test(line)) atFirstStep = true;
+                else if (atFirstStep && !failed && /analysing/.test(line)) {
+                    failed = true;
+                    fx.gateway.answer("backend-canary", "error");
+                }
+            });
+            assert.ok(failed, run.output);
+            assert.equal(run.code, 1, run.output);
+            assert.match(run.output, /ROLLED-BACK: backend step 1 .*consecutive RED/);
+            const reason = lastRecord().steps.find((s) => s.stage === "production" && s.verification?.outcome === "fail")?.verification?.reason ?? "";
+            assert.match(reason, new RegExp(`${fx.gateway.url}/health \\(X-Canary: always\\): HTTP 503`), reason);
+            assert.doesNotMatch(reason, /pods of Deployment/, "the pods were Ready: the Gateway's answer failed the step");
+            assert.equal(lastRecord().rollback?.result, "succeeded");
+            assert.deepEqual(await fx.routeWeights("production", "backend"), { "backend-stable": 100 });
+            assert.equal(fx.stackFile("production"), before, "the stack file is the last good release again");
+        } finally {
+            fx.gateway.answer("backend-canary", "ok");
+        }
     });
 
     it("rolls back a promotion interrupted with SIGINT mid-step", async () => {

@@ -47,6 +47,15 @@ describe("Kubernetes router descriptor", () => {
         assert.deepEqual(objectNames(T.deployment), Object.values(descriptor.deployments).sort());
     });
 
+    it("carries router.externalUrl with the header that reaches the candidate there", async () => {
+        const gateway = await descriptorOf(CANARY, { kind: "gatewayApi", gateway: { name: "public" }, externalUrl: "https://shop.example.com", canaryHeader: { name: "X-Shipgate", value: "canary" } });
+        assert.deepEqual(gateway.kind === "gatewayApi" && gateway.external, { url: "https://shop.example.com", header: { name: "X-Shipgate", value: "canary" } });
+        const nginx = await descriptorOf(CANARY, { kind: "ingressNginx", host: "shop.example.com", externalUrl: "https://shop.example.com/" });
+        // ingress-nginx's canary-by-header sends "always" to the canary.
+        assert.deepEqual(nginx.kind === "ingressNginx" && nginx.external, { url: "https://shop.example.com/", header: { name: "X-Canary", value: "always" } });
+        assert.ok(!("external" in (await descriptorOf(CANARY, GATEWAY))), "no externalUrl: nothing to reach from outside");
+    });
+
     it("canary on ingress-nginx: the main and the canary Ingress, as created", async () => {
         const descriptor = await descriptorOf(CANARY, NGINX);
         assert.deepEqual(descriptor, {

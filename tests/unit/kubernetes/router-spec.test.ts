@@ -59,6 +59,16 @@ describe("kubernetes router spec", () => {
         assert.match(found[3], /^router\.canaryHeader\.name: the header name is an HTTP token/);
     });
 
+    it("takes an http(s) externalUrl and rejects any other, naming externalUrl with an example", () => {
+        assert.equal(parseRouter({ kind: "gatewayApi", gateway: { name: "public" }, externalUrl: "https://shop.example.com" }).kind, "gatewayApi");
+        const [bad] = problems(() => parseRouter({ kind: "gatewayApi", gateway: { name: "public" }, externalUrl: "shop.example.com" }));
+        assert.match(bad, /^router\.externalUrl: externalUrl is the service's address through the Gateway .* "https:\/\/shop\.example\.com"/);
+        const [query] = problems(() => parseRouter({ kind: "ingressNginx", host: "shop.example.com", externalUrl: "ftp://shop.example.com" }));
+        assert.match(query, /^router\.externalUrl: externalUrl is the service's address through the Ingress/);
+        const [search] = problems(() => parseRouter({ kind: "gatewayApi", gateway: { name: "public" }, externalUrl: "https://shop.example.com/?x=1" }));
+        assert.match(search, /no query or fragment/);
+    });
+
     it("rejects ingress-nginx without a host, or with a wildcard host", () => {
         const [missing] = problems(() => parseRouter({ kind: "ingressNginx" } as never));
         assert.match(missing, /^router\.host: host is missing: set it to the hostname/);
