@@ -26,6 +26,8 @@ export interface ReleaseComparison {
     readonly router: string;
     /** What disagrees; empty when all three say the same (or the router could not be read). */
     readonly problems: readonly string[];
+    /** The router was asked and did not answer (not: its kind is read through the stack). */
+    readonly unreadable?: string;
 }
 
 const close = (a: number, b: number) => Math.abs(a - b) < 0.5;
@@ -62,7 +64,7 @@ export function compareRelease(service: string, file: ReleaseState, stack: Servi
         const named = [...new Set([...Object.keys(router.weights), ...Object.keys(running)])];
         if (named.some((t) => !close(router.weights[t] ?? 0, running[t]?.weight ?? 0))) problems.push(`the router reads ${routerText}, the stack declares ${describe(running)}`);
     }
-    return { service, file: describe(inFile), stack: describe(running), router: routerText, problems };
+    return { service, file: describe(inFile), stack: describe(running), router: routerText, problems, ...(router && "error" in router ? { unreadable: router.error } : {}) };
 }
 
 /** Reads each planned service's stack outputs and router; a stack never deployed has nothing to disagree with. */
@@ -87,10 +89,25 @@ export async function compareStage(plan: Pick<StagePlan, "driver"> & { services:
     );
 }
 
-/** Pre-flight: refuses (exit 3) when a stage's file, stack and router disagree, with the three values and the fix. */
+/**
+ * Pre-flight: refuses (exit 3) when a stage's file, stack and router disagree, with the three
+ * values and the fix; in production also when a router does not answer, since no step could be
+ * checked (nor traffic put back) through it. Staging goes on and says the router was not read.
+ */
 export async function checkDrift(plans: readonly StagePlan[], env: PromotionEnvironment, gate: (g: GateResult) => void): Promise<void> {
     for (const plan of plans) {
         const compared = await compareStage(plan, env);
+        const silent = compared.filter((c) => c.unreadable !== undefined);
+        if (plan.environment === "production" && silent.length) {
+            const lines = silent.map((c) => `${c.service}: ${c.unreadable}`);
+            gate({ stage: plan.stage, gate: "router", outcome: "fail", detail: lines.join("; ") });
+            throw new GateRefusal(
+                "router",
+                `the router of ${silent.map((c) => c.service).join(", ")} on ${plan.stage} does not answer, so no step could be read back nor traffic put back through it:\n${lines.map((l) => `    ${l}`).join("\n")}`,
+                `bring the router back, then run again: on the local platform \`pulumi up -s ${plan.stage}\` starts a router that died; ` +
+                    "on a cluster or a cloud, check the stack's credentials (shipgate:kubeconfig, the cloud's) and that its API answers from this runner",
+            );
+        }
         const drifted = compared.filter((c) => c.problems.length);
         if (!drifted.length) {
             const unread = compared.filter((c) => c.router.startsWith("not read"));

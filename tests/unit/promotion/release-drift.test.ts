@@ -43,6 +43,39 @@ describe("the file, the stack and the router must agree before a promotion", () 
         assert.equal(c.router, "not read: Lambda aliases are read through the stack");
     });
 
+    it("refuses a production promotion whose router does not answer (exit 3), naming the service, the error and the fix, and changes nothing", async () => {
+        const world = fakeWorld();
+        const env = {
+            ...world.env,
+            routerFor: async (driver: { name: string }, descriptor: Parameters<typeof world.env.routerFor>[1]) => {
+                if (driver.name === "production") throw new Error("connect ENOENT /tmp/shop/router/admin.sock");
+                return world.env.routerFor(driver as never, descriptor);
+            },
+        };
+        const { record, error } = await promote({ version: "2.0.0", stages: ["staging", "production"], approvers: ["alice"] }, env);
+        assert.ok(error instanceof GateRefusal, String(error));
+        assert.match(error.message, /^router: the router of backend(, frontend)? on production does not answer/);
+        assert.match(error.message, /backend: connect ENOENT \/tmp\/shop\/router\/admin\.sock/);
+        assert.match(error.message, /fix: bring the router back, then run again: on the local platform `pulumi up -s production`/);
+        assert.equal(record.result, "refused");
+        assert.deepEqual(world.applied, [], "nothing was applied, in staging either");
+    });
+
+    it("goes on in staging when its router does not answer, saying it was not read", async () => {
+        const world = fakeWorld();
+        const env = {
+            ...world.env,
+            routerFor: async (driver: { name: string }, descriptor: Parameters<typeof world.env.routerFor>[1]) => {
+                if (driver.name === "staging") throw new Error("connect ECONNREFUSED 127.0.0.1:1");
+                return world.env.routerFor(driver as never, descriptor);
+            },
+        };
+        const { record } = await promote({ version: "2.0.0", stages: ["staging"], approvers: [] }, env);
+        const drift = record.gates.find((g) => g.stage === "staging" && g.gate === "in-step");
+        assert.equal(drift?.outcome, "pass");
+        assert.match(drift?.detail ?? "", /router not read for backend: connect ECONNREFUSED/);
+    });
+
     it("refuses a promotion planned from a stale file (exit 3), with the three values and the fix, and changes nothing", async () => {
         const world = fakeWorld();
         world.stacks.production.running.set("backend", canary("2.0.0"));
