@@ -6,6 +6,8 @@ export interface PreflightContext {
     readonly environment: string;
     readonly version: string;
     readonly approvers: readonly string[];
+    /** Who made the change (the checklist's author): never an approver of it. */
+    readonly author?: string;
     readonly hotfixReason?: string;
     readonly now: Date;
     readonly settings: PromotionSettings;
@@ -16,17 +18,30 @@ export interface PreflightContext {
 /** A pre-flight check; a "fail" stops the promotion before anything changes. Undefined: not applicable. */
 export type PreflightGate = (context: PreflightContext) => GateResult | undefined | Promise<GateResult | undefined>;
 
-/** The protocol: production needs a named approver; staging does not. */
-export const approvalsGate: PreflightGate = ({ stage, environment, approvers, settings }) => {
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * The protocol: production needs a named approver; staging does not. An approval counts only
+ * from the stack's list (`approvals.approvers`, where set) and never from the change's author.
+ */
+export const approvalsGate: PreflightGate = ({ stage, environment, approvers, author, settings }) => {
     const required = requiredApprovals(settings, environment);
     if (required === 0) return undefined;
     const named = [...new Set(approvers.map((a) => a.trim()).filter(Boolean))];
-    return named.length >= required
-        ? { stage, gate: "approvals", outcome: "pass", detail: `approved by ${named.join(", ")}` }
-        : {
-              stage,
-              gate: "approvals",
-              outcome: "fail",
-              detail: `${stage} needs ${required} named approver(s), got ${named.length}: pass --approver <name> (in CI, the reviewer of the deployment environment)`,
-          };
+    const listed = settings.approvals.approvers;
+    const fail = (detail: string) => ({ stage, gate: "approvals", outcome: "fail" as const, detail });
+    const unlisted = listed ? named.filter((a) => !listed.some((l) => same(l, a))) : [];
+    if (unlisted.length) {
+        return fail(`${unlisted.join(", ")} may not approve ${stage} (shipgate:promotion.approvals.approvers: ${listed!.join(", ")}): have a listed approver approve, or add them to that list`);
+    }
+    if (author && named.some((a) => same(a, author))) {
+        return fail(`${author} made this change and cannot approve it: have someone else approve (the checklist's author is ${author})`);
+    }
+    if (named.length < required) {
+        return fail(`${stage} needs ${required} named approver(s), got ${named.length}: pass --approver <name> (in CI, the reviewer of the deployment environment)`);
+    }
+    if (!listed) {
+        return { stage, gate: "approvals", outcome: "warn", detail: `approved by ${named.join(", ")}, a name nobody checked: list who may approve in shipgate:promotion.approvals.approvers` };
+    }
+    return { stage, gate: "approvals", outcome: "pass", detail: `approved by ${named.join(", ")} (listed approvers of ${stage})` };
 };

@@ -99,6 +99,7 @@ export async function runPreflightGates(plans: readonly StagePlan[], request: Pr
                 environment: plan.environment,
                 version: request.version,
                 approvers: request.approvers,
+                author: request.checklist?.author,
                 hotfixReason: request.hotfixReason,
                 now: env.now(),
                 settings: plan.settings,

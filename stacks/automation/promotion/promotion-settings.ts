@@ -28,8 +28,20 @@ export const SmokeCheckSchema = z
  */
 export const PromotionSettingsSchema = z
     .object({
-        /** Named approvers a promotion needs here (the protocol: production 1, staging 0). */
-        approvals: z.object({ required: z.number().int().min(0).optional() }).strict().prefault({}),
+        approvals: z
+            .object({
+                /** Named approvers a promotion needs here (the protocol: production 1, staging 0). */
+                required: z.number().int().min(0).optional(),
+                /** Who may approve here (names or handles, as CI gives them); an --approver not listed does not count. */
+                approvers: z
+                    .array(z.string().trim().min(1, { error: 'an approver is empty: write a name or handle, e.g. "alice"' }), {
+                        error: 'approvals.approvers is a list of names or handles, e.g. ["alice", "bob"]',
+                    })
+                    .min(1, { error: "approvals.approvers is empty: list who may approve, or leave it out" })
+                    .optional(),
+            })
+            .strict()
+            .prefault({}),
         policy: z
             .object({
                 /** Policy pack folders, relative to the project; the preview of each step's target runs them. */

@@ -34,6 +34,8 @@ export class FakeStack implements StackDriver {
     previews = 0;
     /** What the stack runs when it is not what the file says (a stale clone, a write-back that never landed). */
     readonly running = new Map<string, ReleaseState>();
+    /** The stack's `shipgate:promotion`, when a test sets one. */
+    promotion?: Record<string, unknown>;
 
     constructor(
         readonly name: string,
@@ -55,6 +57,7 @@ export class FakeStack implements StackDriver {
     config(): Record<string, unknown> {
         return {
             "shipgate:environment": this.environment,
+            ...(this.promotion ? { "shipgate:promotion": this.promotion } : {}),
             "shipgate:platform": "local",
             "shipgate:local": {
                 routerStatsPort: 17001,

@@ -208,6 +208,36 @@ describe("the promotion state machine", () => {
             assert.match(error.message, /production needs 1 named approver\(s\), got 0/);
         });
 
+        it("counts an approval only from the stack's listed approvers, naming the list and the fix", async () => {
+            const world = fakeWorld();
+            world.env = { ...world.env, gates: [approvalsGate] };
+            world.stacks.production.promotion = { approvals: { approvers: ["alice", "Bob"] } };
+            const { error, record } = await refused(world, { ...REQUEST, approvers: ["carol"] });
+            assert.ok(error instanceof GateRefusal);
+            assert.match(error.message, /^approvals: production: carol may not approve production \(shipgate:promotion\.approvals\.approvers: alice, Bob\): have a listed approver approve, or add them to that list/);
+            assert.equal(record.gates.find((g) => g.gate === "approvals")?.outcome, "fail");
+            // Handles are matched without case (GitHub's are case-insensitive).
+            const ok = await promote({ ...REQUEST, approvers: ["bob"] }, world.env);
+            assert.equal(ok.record.gates.find((g) => g.gate === "approvals")?.detail, "approved by bob (listed approvers of production)");
+        });
+
+        it("never counts the change's author as its approver", async () => {
+            const world = fakeWorld();
+            world.env = { ...world.env, gates: [approvalsGate] };
+            const { error } = await refused(world, { ...REQUEST, approvers: ["Alice"], checklist: { author: "alice" } });
+            assert.ok(error instanceof GateRefusal);
+            assert.match(error.message, /alice made this change and cannot approve it: have someone else approve/);
+        });
+
+        it("warns in production when no list says who may approve", async () => {
+            const world = fakeWorld();
+            world.env = { ...world.env, gates: [approvalsGate] };
+            const { record } = await promote(REQUEST, world.env);
+            const gate = record.gates.find((g) => g.gate === "approvals");
+            assert.equal(gate?.outcome, "warn");
+            assert.match(gate?.detail ?? "", /a name nobody checked: list who may approve in shipgate:promotion\.approvals\.approvers/);
+        });
+
         it("refuses production without staging before it (never skip staging)", async () => {
             const { error } = await refused(fakeWorld(), { ...REQUEST, stages: ["production"] });
             assert.ok(error instanceof GateRefusal);
