@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { RouterDescriptorSchema } from "../../../components/release";
 import { RouterError } from "../../../stacks/automation/routers/router";
 import { createRouter } from "../../../stacks/automation/routers/router-factory";
+import { UNREACHABLE_KUBECONFIG } from "../../helpers/unreachable-kubeconfig";
 
 describe("router factory", () => {
     it("builds each cloud router from its descriptor, named after what it routes", () => {
@@ -24,23 +25,15 @@ describe("router factory", () => {
             { kind: "gatewayApi", cluster: { context: "shop" }, namespace: "shop", httpRoute: "backend", backends: { stable: "backend-stable" }, deployments: { stable: "backend-stable" } },
             { kind: "ingressNginx", cluster: {}, namespace: "shop", ingress: "backend", canaryIngress: "backend-canary", backends: { stable: "backend-stable" }, deployments: {} },
             { kind: "kubernetesReplicas", cluster: {}, namespace: "shop", deployments: { blue: "backend-blue" }, selector: { service: "backend", label: "shipgate.dev/track" } },
-        ].map((d) => createRouter(RouterDescriptorSchema.parse(d), { env: {}, kubeconfig: KUBECONFIG }).name);
+        ].map((d) => createRouter(RouterDescriptorSchema.parse(d), { env: {}, kubeconfig: UNREACHABLE_KUBECONFIG }).name);
         assert.deepEqual(names, ["HTTPRoute shop/backend", "Ingress shop/backend", "Service shop/backend"]);
     });
 
     it("names the missing kubeconfig context and the ones there are", () => {
         const descriptor = RouterDescriptorSchema.parse({ kind: "kubernetesReplicas", cluster: { context: "prod" }, namespace: "shop", deployments: { stable: "a" } });
         assert.throws(
-            () => createRouter(descriptor, { env: {}, kubeconfig: KUBECONFIG }),
+            () => createRouter(descriptor, { env: {}, kubeconfig: UNREACHABLE_KUBECONFIG }),
             (e: Error) => e instanceof RouterError && /no context prod \(shipgate:kubernetes.context\): use one of shop/.test(e.message),
         );
     });
 });
-
-const KUBECONFIG = `apiVersion: v1
-kind: Config
-clusters: [{name: local, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: admin, user: {token: t}}]
-contexts: [{name: shop, context: {cluster: local, user: admin}}]
-current-context: shop
-`;

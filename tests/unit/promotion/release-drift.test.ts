@@ -18,6 +18,17 @@ function running(tracks: Record<string, [string, number]>): ServiceOutput {
     };
 }
 
+/** The world's environment with the routers of one stack not answering. */
+function routerSilentOn(world: ReturnType<typeof fakeWorld>, stack: string, error: string): typeof world.env {
+    return {
+        ...world.env,
+        routerFor: async (driver, descriptor) => {
+            if (driver.name === stack) throw new Error(error);
+            return world.env.routerFor(driver, descriptor);
+        },
+    };
+}
+
 describe("the file, the stack and the router must agree before a promotion", () => {
     it("agrees when the three say the same, and says so in one line each", () => {
         const c = compareRelease("backend", canary("1.0.0", 25, "2.0.0"), running({ stable: ["1.0.0", 75], canary: ["2.0.0", 25] }), { supported: true, weights: { stable: 75, canary: 25 }, problems: [] });
@@ -45,13 +56,7 @@ describe("the file, the stack and the router must agree before a promotion", () 
 
     it("refuses a production promotion whose router does not answer (exit 3), naming the service, the error and the fix, and changes nothing", async () => {
         const world = fakeWorld();
-        const env = {
-            ...world.env,
-            routerFor: async (driver: { name: string }, descriptor: Parameters<typeof world.env.routerFor>[1]) => {
-                if (driver.name === "production") throw new Error("connect ENOENT /tmp/shop/router/admin.sock");
-                return world.env.routerFor(driver as never, descriptor);
-            },
-        };
+        const env = routerSilentOn(world, "production", "connect ENOENT /tmp/shop/router/admin.sock");
         const { record, error } = await promote({ version: "2.0.0", stages: ["staging", "production"], approvers: ["alice"] }, env);
         assert.ok(error instanceof GateRefusal, String(error));
         assert.match(error.message, /^router: the router of backend(, frontend)? on production does not answer/);
@@ -63,13 +68,7 @@ describe("the file, the stack and the router must agree before a promotion", () 
 
     it("goes on in staging when its router does not answer, saying it was not read", async () => {
         const world = fakeWorld();
-        const env = {
-            ...world.env,
-            routerFor: async (driver: { name: string }, descriptor: Parameters<typeof world.env.routerFor>[1]) => {
-                if (driver.name === "staging") throw new Error("connect ECONNREFUSED 127.0.0.1:1");
-                return world.env.routerFor(driver as never, descriptor);
-            },
-        };
+        const env = routerSilentOn(world, "staging", "connect ECONNREFUSED 127.0.0.1:1");
         const { record } = await promote({ version: "2.0.0", stages: ["staging"], approvers: [] }, env);
         const drift = record.gates.find((g) => g.stage === "staging" && g.gate === "in-step");
         assert.equal(drift?.outcome, "pass");

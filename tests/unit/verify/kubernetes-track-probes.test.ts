@@ -2,15 +2,7 @@ import { strict as assert } from "node:assert";
 import { RouterDescriptorSchema } from "../../../components/release";
 import { CheckHealthFn } from "../../../stacks/automation/verify/health-probe";
 import { kubernetesTrackProbes } from "../../../stacks/automation/verify/pod-readiness-probe";
-
-// Parsing a kubeconfig contacts nothing; no probe is checked against this server.
-const KUBECONFIG = `apiVersion: v1
-kind: Config
-clusters: [{name: local, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: admin, user: {token: t}}]
-contexts: [{name: shop, context: {cluster: local, user: admin}}]
-current-context: shop
-`;
+import { UNREACHABLE_KUBECONFIG } from "../../helpers/unreachable-kubeconfig";
 
 const descriptor = (external?: object) =>
     RouterDescriptorSchema.parse({
@@ -24,7 +16,7 @@ const descriptor = (external?: object) =>
     });
 
 describe("Kubernetes track probes", () => {
-    const access = { kubeconfig: KUBECONFIG, env: {} };
+    const access = { kubeconfig: UNREACHABLE_KUBECONFIG, env: {} };
     const external = { url: "https://shop.example.com/", header: { name: "X-Canary", value: "always" } };
 
     it("adds the header track's health through the router's external URL, with the header, beside its pods", async () => {
