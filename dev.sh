@@ -128,6 +128,12 @@ run_tests() {
     trap 'kill -- -'"$k8s"' 2>/dev/null || true' EXIT
     cd "$root"
     { npm run typecheck && npm run test:unit && npm run test:integration; } || failed=1
+    if kill -0 "$k8s" 2>/dev/null; then
+        say "waiting for the Kubernetes parts to finish building (a line a minute)"
+        while sleep 60 && kill -0 "$k8s" 2>/dev/null; do
+            say "  $(tail -n 1 "$log" | sed 's/^\[kubernetes\] *//')"
+        done
+    fi
     if ! wait "$k8s"; then
         tail -n 30 "$log" >&2
         die 4 "the Kubernetes set-up failed (full log: $log), so the Kubernetes suite did not run: fix the error above, then run ./dev.sh test again"
