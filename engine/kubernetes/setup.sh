@@ -10,8 +10,18 @@
 # A cold run builds the three groups at the same time, so that one's single-threaded stretches
 # (its biggest packages, its link) leave no core idle.
 #
-# Exit codes: 0 ready; 3 no suitable Go; 4 a build or install failed; 5 versions disagree.
+# `--build-only` builds and links but does not install the plugin into PULUMI_HOME, which needs
+# the Pulumi CLI: ./dev.sh test starts it before the CLI is built, and runs it again later.
+#
+# Exit codes: 0 ready; 2 unknown option; 3 no suitable Go; 4 a build or install failed; 5 versions disagree.
 set -euo pipefail
+
+build_only=false
+case "${1:-}" in
+    "") ;;
+    --build-only) build_only=true ;;
+    *) printf '[kubernetes] error: unknown option %s: use --build-only or nothing\n' "$1" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -165,6 +175,11 @@ if ! ls "$crd_dir"/gateway.networking.k8s.io_*.yaml >/dev/null 2>&1; then
     rm -rf "$crd_dir" && mv "$crd_dir.tmp" "$crd_dir"
 fi
 ln -sfn "$crd_dir" "$root/.shipgate/gateway-api-crds"
+
+if $build_only; then
+    say "built: pulumi-resource-kubernetes $k8s_provider_version, Kubernetes $kube_version, kwok $kwok_version, Gateway API $gateway_api_version (the plugin is installed by the next run without --build-only)"
+    exit 0
+fi
 
 # The plugin goes into PULUMI_HOME under its exact version, where the engine looks for it
 # with automatic acquisition off. Reinstalled only when the installed file differs.
