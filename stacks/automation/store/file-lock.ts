@@ -30,8 +30,12 @@ export class PromotionLock implements HeldLocks {
                 const onCompromised = (err: Error) => options.onLost?.(stack, err.message);
                 const attempt = () => lockfile.lock(file, { stale: 30_000, update: 5_000, retries: 0, realpath: false, onCompromised });
                 let release: () => Promise<void>;
+                // A lock folder left behind is a holder that never released: killed, or gone.
+                const left = existsSync(`${file}.lock`) ? readHolder(file) : undefined;
                 try {
                     release = await attempt();
+                    // proper-lockfile took it as stale (not refreshed for 30 s): say whose it was.
+                    if (left && !(left.host === os.hostname() && alive(left.pid))) broken.push(staleLine(stack, left));
                 } catch (err) {
                     if ((err as { code?: string }).code !== "ELOCKED") throw err;
                     const holder = readHolder(file);
@@ -44,7 +48,7 @@ export class PromotionLock implements HeldLocks {
                         release = await attempt().catch((again) => {
                             throw refusal(stack, readHolder(file), again);
                         });
-                        broken.push(`${stack}: the lock of ${holder.promotionId} was stale (pid ${holder.pid} on ${holder.host} is gone)`);
+                        broken.push(staleLine(stack, holder));
                     } else {
                         throw refusal(stack, holder, err);
                     }
@@ -99,4 +103,9 @@ function readHolder(file: string): Holder | undefined {
     } catch {
         return undefined;
     }
+}
+
+function staleLine(stack: string, holder: Holder): string {
+    const why = holder.host === os.hostname() ? "is gone" : "stopped refreshing it";
+    return `${stack}: the lock of ${holder.promotionId} was stale (pid ${holder.pid} on ${holder.host} ${why})`;
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, utimesSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InvalidInputError } from "../../../components/release";
@@ -52,6 +52,22 @@ describe("the promotion lock", function () {
         assert.deepEqual(lock.broken, [`production: the lock of other-run was stale (pid ${other.pid} on ${os.hostname()} is gone)`]);
         assert.equal(PromotionLock.holder(dir, "production")?.promotionId, "mine");
         await lock.release();
+    });
+
+    it("says whose lock it was when the killed holder's lock had gone stale by age (not refreshed for 30 s)", async () => {
+        const other = await holder(dir, "production");
+        const gone = new Promise((r) => other.on("exit", r));
+        other.kill("SIGKILL");
+        await gone;
+        // As if the run that killed it came a minute later: proper-lockfile takes the lock as stale itself.
+        const aMinuteAgo = new Date(Date.now() - 60_000);
+        utimesSync(path.join(dir, "production.lock-target.lock"), aMinuteAgo, aMinuteAgo);
+        const lock = await PromotionLock.acquire(dir, ["production"], "mine");
+        assert.deepEqual(lock.broken, [`production: the lock of other-run was stale (pid ${other.pid} on ${os.hostname()} is gone)`]);
+        await lock.release();
+        const next = await PromotionLock.acquire(dir, ["production"], "next");
+        assert.deepEqual(next.broken, [], "a lock released as it should be was not stale");
+        await next.release();
     });
 
     it("on a file:// backend that does not exist, refuses naming the URL, and creates nothing", async () => {
