@@ -55,19 +55,14 @@ export function routeDescriptor(name: string, args: RouteDescriptorArgs): pulumi
     const cluster = args.context ? { context: args.context } : {};
     const { backends, deployments } = args;
     const r = args.router;
-    // ingress-nginx sends a request to the canary when its canary-by-header is "always".
-    const external =
-        r.kind === "gatewayApi" && r.externalUrl
-            ? { external: { url: r.externalUrl, header: { name: r.canaryHeader.name, value: r.canaryHeader.value } } }
-            : r.kind === "ingressNginx" && r.externalUrl
-              ? { external: { url: r.externalUrl, header: { name: r.canaryHeader, value: "always" } } }
-              : {};
+    const external = (header: { name: string; value: string }) => (r.kind !== "none" && r.externalUrl ? { external: { url: r.externalUrl, header } } : {});
     return pulumi.output(args.namespace).apply((namespace): RouterDescriptorInput => {
         switch (r.kind) {
             case "gatewayApi":
-                return { kind: "gatewayApi", cluster, namespace, httpRoute: name, backends, deployments, ...external };
+                return { kind: "gatewayApi", cluster, namespace, httpRoute: name, backends, deployments, ...external(r.canaryHeader) };
             case "ingressNginx":
-                return { kind: "ingressNginx", cluster, namespace, ingress: name, canaryIngress: canaryIngressName(name), backends, deployments, ...external };
+                // ingress-nginx sends a request to the canary when its canary-by-header is "always".
+                return { kind: "ingressNginx", cluster, namespace, ingress: name, canaryIngress: canaryIngressName(name), backends, deployments, ...external({ name: r.canaryHeader, value: "always" }) };
             case "none":
                 return { kind: "kubernetesReplicas", cluster, namespace, deployments, ...(args.selector ? { selector: args.selector } : {}) };
         }

@@ -15,6 +15,7 @@ import {
     errorRate,
     httpHealthProbe,
     runAnalysis,
+    TrackReach,
     worstHealth,
 } from "../verify";
 
@@ -47,13 +48,6 @@ export interface StepVerifier {
     ): Promise<{ label: string; measurement: Measurement } | undefined>;
     /** The name of the metric source a stage's analysis reads ("prometheus http://…"), or undefined when it has none. */
     metricSource(stage: string, outputs: StackOutputs | undefined): string | undefined;
-}
-
-/** What a platform probe needs to reach a track through its router from outside. */
-export interface TrackReach {
-    readonly healthPath: string;
-    /** The track the candidate header goes to in this step's state (the canary; the idle color while previewed). */
-    readonly headerTrack?: string;
 }
 
 export interface EngineVerifierOptions {

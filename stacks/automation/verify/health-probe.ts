@@ -12,6 +12,13 @@ export interface HealthProbe {
     check(options: { timeoutMs: number; signal?: AbortSignal }): Promise<HealthResult>;
 }
 
+/** What a platform probe needs to reach a track through its router from outside the cluster. */
+export interface TrackReach {
+    readonly healthPath: string;
+    /** The track the candidate header goes to in this step's state (the canary; the idle color while previewed). */
+    readonly headerTrack?: string;
+}
+
 export type CheckHealthFn = (url: string, options: { timeoutMs: number; signal?: AbortSignal; headers?: Readonly<Record<string, string>> }) => Promise<HealthResult>;
 
 /**

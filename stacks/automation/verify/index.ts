@@ -17,7 +17,7 @@ export { HealthCheckSchema, HealthChecksSchema, checkHealth, classifyHealth, hea
 export type { CheckHealthOptions, HealthCheck, HealthClassification, HealthColor, HealthResult, HealthStatus } from "./health-check";
 export { HealthMonitor, describeHealthTrip, worstHealth } from "./health-monitor";
 export { httpHealthProbe } from "./health-probe";
-export type { HealthProbe } from "./health-probe";
+export type { HealthProbe, TrackReach } from "./health-probe";
 export type { HealthMonitorState } from "./health-monitor";
 export { HttpJsonAnswerSchema, HttpJsonSource, HttpJsonSourceSchema } from "./http-json-source";
 export type { HttpJsonSourceConfig, HttpJsonSourceInput } from "./http-json-source";

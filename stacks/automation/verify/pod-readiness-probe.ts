@@ -2,7 +2,7 @@ import type * as k8s from "@kubernetes/client-node";
 import { RouterDescriptor } from "../../../components/release";
 import { KubernetesCluster } from "../routers/kubernetes-cluster";
 import { HealthResult } from "./health-check";
-import { CheckHealthFn, HealthProbe, httpHealthProbe } from "./health-probe";
+import { CheckHealthFn, HealthProbe, TrackReach, httpHealthProbe } from "./health-probe";
 
 /**
  * A Kubernetes track's health as the API server sees it: GREEN when every replica its
@@ -54,11 +54,7 @@ function notReadyReason(pod: k8s.V1Pod): string {
     return ready.reason ?? ready.message ?? `${pod.status?.phase ?? "phase unknown"}, Ready ${ready.status}`;
 }
 
-export interface ExternalHealthOptions {
-    /** The track the router sends the candidate header to now (trafficPlan's header, while it answers). */
-    readonly headerTrack?: string;
-    /** The service's health path, added to the router's external URL. */
-    readonly healthPath: string;
+export interface ExternalHealthOptions extends TrackReach {
     readonly check?: CheckHealthFn;
 }
 
