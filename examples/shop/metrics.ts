@@ -21,6 +21,21 @@ export function createMetrics(identity: Identity) {
     });
     return {
         registry,
+        /**
+         * Creates each route's series at zero before any request. Prometheus' increase() cannot
+         * count a series' first sample: without this, the first errors of a new code="500" series
+         * (and a new process's first requests) vanish from the analysis, which then under-counts
+         * exactly the errors it is there to see. Prometheus' advice: initialise your metrics.
+         */
+        init(routes: readonly string[], codes: readonly number[] = [200, 500]) {
+            for (const route of routes) {
+                for (const code of codes) {
+                    const labels = { route, method: "GET", code: String(code) };
+                    requests.inc(labels, 0);
+                    duration.zero(labels);
+                }
+            }
+        },
         observe(route: string, method: string, code: number, seconds: number) {
             const labels = { route, method, code: String(code) };
             requests.inc(labels);

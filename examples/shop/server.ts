@@ -13,6 +13,15 @@ export interface HealthReport {
     track: string;
 }
 
+/**
+ * How far back the health report looks at requests, and what of them failing is a warning: the
+ * protocol's 5% error ceiling, and more than a single failure (one failed request of a handful
+ * is not a degraded service).
+ */
+const WINDOW_MS = 30_000;
+const WARNING_ERROR_SHARE = 0.05;
+const WARNING_MIN_ERRORS = 2;
+
 export type Handler = (req: http.IncomingMessage) => Promise<{ status: number; type: string; body: string }>;
 
 /**
@@ -22,14 +31,19 @@ export type Handler = (req: http.IncomingMessage) => Promise<{ status: number; t
  */
 export function serve(identity: Identity, currentFaults: () => Faults, routes: Record<string, Handler>, checks: () => Promise<Record<string, boolean>>) {
     const metrics = createMetrics(identity);
-    const recentErrors: { at: number; message: string }[] = [];
+    metrics.init(Object.keys(routes));
+    // Requests of the last WINDOW_MS: the health's errors are a share of them, not a count, so
+    // one failed request in a busy minute is not a warning, and a failing release is one at once.
+    const recent: { at: number; error?: string }[] = [];
 
     async function health(): Promise<HealthReport> {
         const results = await checks();
         const memoryOk = process.memoryUsage().heapUsed < 512 * 1024 * 1024;
-        const cutoff = Date.now() - 60_000;
-        while (recentErrors.length && recentErrors[0].at < cutoff) recentErrors.shift();
-        const errors = recentErrors.slice(-5).map((e) => e.message);
+        const cutoff = Date.now() - WINDOW_MS;
+        while (recent.length && recent[0].at < cutoff) recent.shift();
+        const failed = recent.filter((r) => r.error !== undefined);
+        const erring = failed.length >= WARNING_MIN_ERRORS && failed.length >= recent.length * WARNING_ERROR_SHARE;
+        const errors = erring ? failed.slice(-5).map((r) => r.error!) : [];
         const failing = Object.values(results).some((ok) => !ok) || !memoryOk;
         let status: HealthReport["status"] = failing ? "error" : errors.length ? "warning" : "ok";
         const faults = currentFaults();
@@ -50,6 +64,7 @@ export function serve(identity: Identity, currentFaults: () => Faults, routes: R
         let status = 200;
         let type = "application/json";
         let body = "";
+        let errorText = "";
         try {
             if (route === "/metrics") {
                 type = metrics.registry.contentType;
@@ -71,10 +86,11 @@ export function serve(identity: Identity, currentFaults: () => Faults, routes: R
             }
         } catch (err) {
             status = 500;
+            errorText = (err as Error).message;
             body = JSON.stringify({ error: (err as Error).message });
-            recentErrors.push({ at: Date.now(), message: (err as Error).message });
             log("error", "request failed", { route, error: (err as Error).message, stack: (err as Error).stack });
         }
+        if (routes[route]) recent.push({ at: Date.now(), ...(status >= 500 ? { error: errorText || `HTTP ${status}` } : {}) });
         res.writeHead(status, { "content-type": type, "x-served-by": `${identity.service}@${identity.version}/${identity.track}` });
         res.end(body);
         if (route !== "/metrics") {
