@@ -44,6 +44,7 @@ export function runStep(seed: number, scenario: Scenario, analysis: AnalysisConf
         candidateTrack: "canary",
         measures: true,
         checksHealth: false,
+        allowYellow: false,
         bakeSeconds,
         startMs: 0,
         bakeEnd: bakeSeconds * 1000,

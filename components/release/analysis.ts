@@ -36,6 +36,12 @@ export const AnalysisSchema = z
                 failingForSeconds: z.number().int().min(1).max(3600).optional(),
                 intervalSeconds: z.number().int().min(1).max(600).default(10),
                 timeoutSeconds: z.number().int().min(1).max(120).default(5),
+                /**
+                 * The protocol proceeds on GREEN only (seed 000: every check GREEN): a step whose
+                 * health is still YELLOW when its bake ends does not proceed. `true` lets YELLOW
+                 * ("warning but operational") pass a step; RED never does.
+                 */
+                allowYellow: z.boolean().default(false),
             })
             .strict()
             .prefault({}),

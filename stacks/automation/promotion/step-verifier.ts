@@ -14,6 +14,7 @@ import {
     checkHealth,
     errorRate,
     httpHealthProbe,
+    proceeds,
     runAnalysis,
     TrackReach,
     worstHealth,
@@ -161,7 +162,11 @@ export class EngineStepVerifier implements StepVerifier {
         }
     }
 
-    /** Health checks every health interval until every probe is GREEN or YELLOW; RED N times in a row, or the timeout, fails. */
+    /**
+     * Health checks every health interval until every probe is GREEN (or YELLOW, with
+     * `health.allowYellow`); RED N times in a row fails, and so does the timeout, naming the
+     * check that kept it from GREEN.
+     */
     private async waitHealthy(kind: "preview" | "health", probes: readonly HealthProbe[], analysis: AnalysisConfig, timeoutSeconds: number, signal?: AbortSignal): Promise<VerificationSummary> {
         const started = Date.now();
         if (!probes.length) return fail(kind, "no endpoint to check", 0);
@@ -177,36 +182,30 @@ export class EngineStepVerifier implements StepVerifier {
             rounds++;
             const state = monitor.record(results);
             const worst = worstHealth(results);
-            if (worst.color !== "RED") {
-                return {
-                    kind,
-                    outcome: "pass",
-                    reason: `${worst.color}: ${probes.map((p) => p.target).join(", ")} healthy`,
-                    healthColor: worst.color,
-                    healthDetail: healthDetail(worst),
-                    checks: [],
-                    measurements: 0,
-                    healthChecks: rounds,
-                    durationMs: Date.now() - started,
-                };
+            const summary = (outcome: "pass" | "fail", reason: string): VerificationSummary => ({
+                kind,
+                outcome,
+                reason,
+                healthColor: worst.color,
+                healthDetail: healthDetail(worst),
+                checks: [],
+                measurements: 0,
+                healthChecks: rounds,
+                durationMs: Date.now() - started,
+            });
+            if (proceeds(worst.color, analysis.health.allowYellow)) {
+                const targets = probes.map((p) => p.target).join(", ");
+                return summary("pass", worst.color === "GREEN" ? `GREEN: ${targets} healthy` : `YELLOW (allowed by health.allowYellow): ${worst.url} ${worst.reason}`);
             }
             if (state.failed || Date.now() > deadline) {
-                const why = !state.failed
-                    ? `not healthy within ${timeoutSeconds}s`
-                    : state.trippedBy === "duration"
-                      ? describeHealthTrip(state)
-                      : `${state.consecutiveFailures} consecutive failed health checks`;
-                return {
-                    kind,
-                    outcome: "fail",
-                    reason: `${why}: ${worst.url} ${worst.reason ?? "RED"}`,
-                    healthColor: "RED",
-                    healthDetail: healthDetail(worst),
-                    checks: [],
-                    measurements: 0,
-                    healthChecks: rounds,
-                    durationMs: Date.now() - started,
-                };
+                const why = state.failed
+                    ? state.trippedBy === "duration"
+                        ? describeHealthTrip(state)
+                        : `${state.consecutiveFailures} consecutive failed health checks`
+                    : worst.color === "YELLOW"
+                      ? `still YELLOW after ${timeoutSeconds}s, not GREEN (health.allowYellow lets YELLOW pass)`
+                      : `not healthy within ${timeoutSeconds}s`;
+                return summary("fail", `${why}: ${worst.url} ${worst.reason ?? worst.color}`);
             }
             await sleep(analysis.health.intervalSeconds * 1000, signal);
         }

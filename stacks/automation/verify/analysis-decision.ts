@@ -8,7 +8,7 @@ import type { Verdict } from "./judge";
 export type Decision =
     | { readonly kind: "fail"; readonly reason: string; readonly causes: FailureCause[] }
     | { readonly kind: "pass"; readonly reason: string }
-    /** The bake is over, the evidence does not settle it yet and the deadline is not reached: measure on. */
+    /** The bake is over, the evidence (or health) does not settle it yet and the deadline is not reached: measure on. */
     | { readonly kind: "extend"; readonly waitingFor: string }
     /** Still baking. */
     | { readonly kind: "continue" };
@@ -20,6 +20,8 @@ export interface DecisionRules {
     /** A metric source is measured / health URLs are checked: what the run does not check is not waited for. */
     readonly measures: boolean;
     readonly checksHealth: boolean;
+    /** `health.allowYellow`: YELLOW passes the step; by default only GREEN does. */
+    readonly allowYellow: boolean;
     readonly bakeSeconds: number;
     readonly startMs: number;
     readonly bakeEnd: number;
@@ -40,6 +42,20 @@ export interface RoundOutcome {
     readonly now: number;
     /** The clock read after the round: the deadline is judged on it, so a slow round counts. */
     readonly checkedAt: number;
+}
+
+/** The protocol's proceed rule: GREEN, or YELLOW where the stack allows it; never RED or unchecked. */
+export function proceeds(color: HealthColor | undefined, allowYellow: boolean): boolean {
+    return color === "GREEN" || (allowYellow && color === "YELLOW");
+}
+
+/** What health is waited for, naming the check that keeps it from GREEN. */
+function healthWait(round: RoundOutcome): string {
+    const { color, last } = round.healthState;
+    if (color === "YELLOW") {
+        return `health is YELLOW, not GREEN (${last?.url}: ${last?.reason ?? "warning"}; health.allowYellow lets YELLOW pass)`;
+    }
+    return `health is ${color ?? "unchecked"}`;
 }
 
 /** The rules that fail a step on one round; every one that fired is named (health first), so the report says all of it. */
@@ -67,8 +83,9 @@ export function roundFailure(rules: DecisionRules, round: RoundOutcome): { reaso
 
 /**
  * After a round: fail if a rule fired; once the bake is over, pass if the last verdict passed and
- * health is not RED (what the run does not check is not waited for), else extend to the deadline
- * and fail there as unresolved.
+ * health is GREEN (or YELLOW with `health.allowYellow`; what the run does not check is not waited
+ * for), else extend to the deadline and fail there: as unresolved, or on health when only a
+ * YELLOW kept the step from passing.
  */
 export function decide(rules: DecisionRules, round: RoundOutcome): Decision {
     const failure = roundFailure(rules, round);
@@ -81,7 +98,7 @@ export function decide(rules: DecisionRules, round: RoundOutcome): Decision {
     const { lastVerdict } = round;
     const healthColor: HealthColor | undefined = round.healthState.color;
     const verdictOk = !rules.measures || lastVerdict?.outcome === "pass";
-    const healthOk = !rules.checksHealth || (healthColor !== undefined && healthColor !== "RED");
+    const healthOk = !rules.checksHealth || proceeds(healthColor, rules.allowYellow);
     if (verdictOk && healthOk) {
         const parts = [`passed after ${seconds(round.now - rules.startMs)}`];
         if (lastVerdict) {
@@ -94,12 +111,14 @@ export function decide(rules: DecisionRules, round: RoundOutcome): Decision {
     }
     const waitingFor = [
         ...(verdictOk ? [] : [`the last verdict is ${lastVerdict?.outcome ?? "missing"}${lastVerdict ? ` (${lastVerdict.summary})` : ""}`]),
-        ...(healthOk ? [] : [`health is ${healthColor ?? "unchecked"}`]),
+        ...(healthOk ? [] : [healthWait(round)]),
     ].join(" and ");
     if (round.checkedAt >= rules.deadline) {
         const bake = seconds(rules.bakeSeconds * 1000);
         const over = seconds(round.checkedAt - rules.bakeEnd);
-        return { kind: "fail", reason: `the bake ended after ${bake} and ${over} more did not resolve it: ${waitingFor}`, causes: ["unresolved"] };
+        // Only YELLOW kept it from passing: the step stopped on health, and the report says so.
+        const causes: FailureCause[] = verdictOk && healthColor === "YELLOW" ? ["health"] : ["unresolved"];
+        return { kind: "fail", reason: `the bake ended after ${bake} and ${over} more did not resolve it: ${waitingFor}`, causes };
     }
     return { kind: "extend", waitingFor };
 }

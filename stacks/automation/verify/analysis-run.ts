@@ -34,11 +34,11 @@ const iso = (t: number) => new Date(t).toISOString();
  * - fail at `inconclusiveLimit` inconclusive verdicts in a row (Argo's consecutiveErrorLimit):
  *   a source that does not answer, or too little traffic, is never a pass;
  * - pass once `bakeSeconds` have elapsed, the last verdict passed and the last health round is
- *   not RED. The first measurement comes one interval into the step (its window then covers only
+ *   GREEN (YELLOW too with `health.allowYellow`: the protocol proceeds on GREEN). The first measurement comes one interval into the step (its window then covers only
  *   the step); a final measurement and health check are taken when the bake ends.
  *
- * When the bake ends without that (last verdict inconclusive, or health RED but not yet at its
- * limit), the run is *extended*: it keeps measuring and checking on the same schedule until the
+ * When the bake ends without that (last verdict inconclusive, health YELLOW, or RED but not yet
+ * at its limit), the run is *extended*: it keeps measuring and checking on the same schedule until the
  * evidence resolves: a pass, or a failure by the rules above. The extension is bounded by
  * `inconclusiveLimit` measurement intervals (or `consecutiveFailures` health intervals, whichever
  * is longer); reaching that bound without a pass fails the step. So an inconclusive bake never
@@ -68,6 +68,7 @@ export async function runAnalysis(options: AnalysisRunOptions): Promise<Analysis
         candidateTrack: spec.candidateTrack,
         measures: !!source,
         checksHealth: probes.length > 0,
+        allowYellow: a.health.allowYellow,
         bakeSeconds: spec.bakeSeconds,
         startMs: t0,
         bakeEnd: schedule.bakeEnd,

@@ -16,6 +16,7 @@ export { count, eValue, ms, percent, points, seconds, whole } from "./format";
 export { HealthCheckSchema, HealthChecksSchema, checkHealth, classifyHealth, healthProblems } from "./health-check";
 export type { CheckHealthOptions, HealthCheck, HealthClassification, HealthColor, HealthResult, HealthStatus } from "./health-check";
 export { HealthMonitor, describeHealthTrip, worstHealth } from "./health-monitor";
+export { proceeds } from "./analysis-decision";
 export { httpHealthProbe } from "./health-probe";
 export type { HealthProbe, TrackReach } from "./health-probe";
 export type { HealthMonitorState } from "./health-monitor";

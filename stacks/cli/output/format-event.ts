@@ -54,6 +54,8 @@ export function formatEvent(event: PromotionEvent): string | undefined {
             if (e.type === "health" && e.round.color !== "GREEN") {
                 return `  health ${e.round.color} (${e.round.consecutiveFailures}/${e.round.limit}): ${e.round.results.map((r) => `${r.url} ${r.reason ?? r.color}`).join("; ")}`;
             }
+            // Why a step that has baked does not move on yet (inconclusive, YELLOW, RED under its limit).
+            if (e.type === "extended") return `  ${e.reason}`;
             if (e.type === "started") return `  analysing ${e.candidateTrack}${e.baselineLabel ? ` against ${e.baselineLabel}` : ""} for ${e.bakeSeconds}s (judge: ${e.judge})`;
             return undefined;
         }

@@ -31,7 +31,8 @@ function health(colors: Record<string, ("GREEN" | "YELLOW" | "RED")[]>) {
             seen.push(url);
             const host = new URL(url).host;
             const color = colors[host]?.shift() ?? "GREEN";
-            return { url, at: new Date().toISOString(), color, latencyMs: 1, ...(color === "RED" ? { reason: "HTTP 503" } : {}) };
+            const reason = color === "RED" ? "HTTP 503" : color === "YELLOW" ? "status warning: errors: cache miss storm" : undefined;
+            return { url, at: new Date().toISOString(), color, latencyMs: 1, ...(reason ? { reason } : {}) };
         },
     };
 }
@@ -70,6 +71,34 @@ describe("the step verifier", () => {
         const result = await verifier.verify({ stage: "production", service: "backend", step, healthPath: "/health", outputs });
         assert.equal(result.outcome, "fail");
         assert.match(result.reason, /not healthy within 0s/);
+    });
+
+    it("does not proceed on YELLOW: waits for GREEN, and fails at the timeout naming the yellow check", async () => {
+        const h = health({ live: Array(1000).fill("YELLOW") });
+        const verifier = new EngineStepVerifier({ sourceFor: () => undefined, healthTimeoutSeconds: () => 0, checkHealth: h.check, sleep: () => new Promise((r) => setTimeout(r, 5)) });
+        const finalize = canarySteps.find((s) => s.kind === "canary-finalize")!;
+        const result = await verifier.verify({ stage: "production", service: "backend", step: finalize, healthPath: "/health", outputs });
+        assert.equal(result.outcome, "fail");
+        assert.equal(result.healthColor, "YELLOW");
+        assert.match(result.reason, /^still YELLOW after 0s, not GREEN \(health\.allowYellow lets YELLOW pass\): http:\/\/live\/health status warning: errors: cache miss storm$/);
+        assert.equal(result.healthDetail?.color, "YELLOW");
+    });
+
+    it("proceeds once YELLOW turns GREEN, and on YELLOW where health.allowYellow is set", async () => {
+        const finalize = canarySteps.find((s) => s.kind === "canary-finalize")!;
+        const strict = health({ live: ["YELLOW", "YELLOW", "GREEN"] });
+        const waits = new EngineStepVerifier({ sourceFor: () => undefined, healthTimeoutSeconds: () => 60, checkHealth: strict.check, sleep: async () => undefined });
+        const waited = await waits.verify({ stage: "production", service: "backend", step: finalize, healthPath: "/health", outputs });
+        assert.equal(waited.outcome, "pass");
+        assert.equal(waited.healthChecks, 3);
+
+        const lenient = health({ live: ["YELLOW", "GREEN"] });
+        const allows = new EngineStepVerifier({ sourceFor: () => undefined, healthTimeoutSeconds: () => 60, checkHealth: lenient.check, sleep: async () => undefined });
+        const step = { ...finalize, state: parseReleaseState({ strategy: "canary", stable: "2.0.0", analysis: { health: { allowYellow: true } } }) };
+        const allowed = await allows.verify({ stage: "production", service: "backend", step, healthPath: "/health", outputs });
+        assert.equal(allowed.outcome, "pass");
+        assert.equal(allowed.healthChecks, 1);
+        assert.match(allowed.reason, /^YELLOW \(allowed by health\.allowYellow\): http:\/\/live\/health status warning/);
     });
 
     it("analyses a canary step against the stable track with the stage's metric source", async () => {

@@ -167,8 +167,8 @@ describe("analysis run", () => {
         assert.match(result.reason, /^health: RED for 15 s without a break \(limit 15 s, 4 checks\); last: http:\/\/127\.0\.0\.1:24999\/health: HTTP 503/);
     });
 
-    it("does not fail on two RED checks followed by a YELLOW one", async () => {
-        const { options } = setup(fine, (n) => (n % 3 === 0 ? "YELLOW" : "RED"));
+    it("with health.allowYellow, does not fail on two RED checks followed by a YELLOW one", async () => {
+        const { options } = setup(fine, (n) => (n % 3 === 0 ? "YELLOW" : "RED"), { health: { allowYellow: true } });
         const result = await runAnalysis(options);
         assert.equal(result.outcome, "pass");
         assert.equal(result.health[30].color, "RED", "the check at the end of the bake (300 s) is RED...");
@@ -183,6 +183,39 @@ describe("analysis run", () => {
         );
         assert.equal(result.lastHealthColor, "YELLOW");
         assert.equal(result.extendedMs, 20_000);
+    });
+
+    describe("GREEN to proceed (seed 000: every check GREEN)", () => {
+        it("does not pass a bake that ends YELLOW: it measures on, then fails on health, naming the yellow check", async () => {
+            const { clock, events, options } = setup(fine, (_n, t) => (t >= 280 ? "YELLOW" : "GREEN"));
+            const result = await runAnalysis(options);
+            assert.equal(result.outcome, "fail");
+            assert.deepEqual(result.causes, ["health"], "only YELLOW kept it from passing: a health stop, not unresolved evidence");
+            assert.equal(clock.elapsedSeconds(), 420, "extended to its bound (4 measurement intervals)");
+            assert.equal(result.lastHealthColor, "YELLOW");
+            assert.match(
+                result.reason,
+                /^the bake ended after 300 s and 120 s more did not resolve it: health is YELLOW, not GREEN \(http:\/\/127\.0\.0\.1:24999\/health: status warning: websocket failing; health\.allowYellow lets YELLOW pass\)$/,
+            );
+            const extended = events.find((e) => e.type === "extended");
+            assert.ok(extended && extended.type === "extended" && /health is YELLOW/.test(extended.reason), "the live view says what it waits for");
+        });
+
+        it("passes once a YELLOW at the end of the bake turns GREEN", async () => {
+            const { clock, options } = setup(fine, (_n, t) => (t >= 290 && t < 320 ? "YELLOW" : "GREEN"));
+            const result = await runAnalysis(options);
+            assert.equal(result.outcome, "pass");
+            assert.equal(clock.elapsedSeconds(), 320);
+            assert.match(result.reason, /health GREEN/);
+        });
+
+        it("with health.allowYellow, passes a bake that ends YELLOW when it ends", async () => {
+            const { clock, options } = setup(fine, (_n, t) => (t >= 280 ? "YELLOW" : "GREEN"), { health: { allowYellow: true } });
+            const result = await runAnalysis(options);
+            assert.equal(result.outcome, "pass");
+            assert.equal(clock.elapsedSeconds(), 300);
+            assert.match(result.reason, /health YELLOW \(31 rounds\)$/);
+        });
     });
 
     it("reports both rules when health and the verdict fail in the same round", async () => {

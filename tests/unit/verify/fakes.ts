@@ -75,7 +75,11 @@ export function scriptedHealth(clock: FakeClock, color: (n: number, elapsedSecon
             at: new Date(clock.now()).toISOString(),
             color: c,
             latencyMs: 1,
-            ...(c === "RED" ? { httpStatus: 503, reason: "HTTP 503 (the service reports a failure), status error: database failing" } : { httpStatus: 200 }),
+            ...(c === "RED"
+                ? { httpStatus: 503, reason: "HTTP 503 (the service reports a failure), status error: database failing" }
+                : c === "YELLOW"
+                  ? { httpStatus: 200, status: "warning" as const, reason: "status warning: websocket failing" }
+                  : { httpStatus: 200 }),
         };
     };
     return { check, calls };

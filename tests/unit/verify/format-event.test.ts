@@ -31,4 +31,10 @@ describe("live view of the analysis", () => {
         assert.equal(text.split("\n").length, 1);
         assert.match(text, /— error rate 1\.0% ≤ 5\.0%/);
     });
+
+    it("says when a baked step does not move on yet, and what it waits for", () => {
+        const reason = "bake over but health is YELLOW, not GREEN (http://127.0.0.1:24011/health: status warning; health.allowYellow lets YELLOW pass): measuring on, for at most 2 min";
+        const text = formatEvent({ type: "analysis", stage: "production", service: "backend", event: { type: "extended", reason, until: "2026-11-23T10:07:00.000Z" } } as never);
+        assert.equal(text, `  ${reason}`);
+    });
 });
