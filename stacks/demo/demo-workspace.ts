@@ -4,6 +4,9 @@ import * as path from "node:path";
 import YAML from "yaml";
 
 /** The demo's own Pulumi project: .shipgate/demo, next to the repository's program and stacks. */
+/** Who approves the demo's production promotions (`--approver`), and its stack's list of approvers. */
+export const DEMO_APPROVER = "demo-approver";
+
 export interface DemoWorkspace {
     readonly dir: string;
     readonly repo: string;
@@ -59,17 +62,16 @@ export async function demoWorkspace(repo: string, timings: { bakeSeconds: number
             );
         }
         const policyConfig = demoPolicyConfig(repo, dir, name, timings.bakeSeconds);
+        const promotion: Record<string, unknown> = {};
         if (existsSync(path.join(repo, "policies", "deployment-gates", "PulumiPolicy.yaml")) && policyConfig) {
-            config.set(
-                "shipgate:promotion",
-                doc.createNode({
-                    policy: {
-                        packs: [path.relative(dir, path.join(repo, "policies", "deployment-gates"))],
-                        configs: [path.relative(dir, policyConfig)],
-                    },
-                }),
-            );
+            promotion.policy = {
+                packs: [path.relative(dir, path.join(repo, "policies", "deployment-gates"))],
+                configs: [path.relative(dir, policyConfig)],
+            };
         }
+        // Production counts an approval only from its list; the demo's approver is on it.
+        if (name === "production") promotion.approvals = { approvers: [DEMO_APPROVER] };
+        if (Object.keys(promotion).length) config.set("shipgate:promotion", doc.createNode(promotion));
         // Keep the salt Pulumi wrote at the stack's creation: it belongs to the stack's state.
         const file = path.join(dir, `Pulumi.${name}.yaml`);
         const salt = existsSync(file) ? /^encryptionsalt: .*$/m.exec(readFileSync(file, "utf8"))?.[0] : undefined;

@@ -11,7 +11,7 @@ import { readLog } from "../automation/records/deployment-log";
 import { PromotionRecord } from "../automation/records/promotion-record";
 import { rollbackTrafficRestore } from "../automation/records/traffic-restore";
 import { parseStackOutputs } from "../automation/stack-outputs";
-import { DemoWorkspace, demoWorkspace } from "./demo-workspace";
+import { DEMO_APPROVER, DemoWorkspace, demoWorkspace } from "./demo-workspace";
 
 /** The demo's stacks are a throwaway copy in .shipgate/demo, not a clone: nothing to write back to. */
 const NO_WRITE_BACK = ["--no-git-push"];
@@ -110,7 +110,7 @@ async function main(flags: DemoFlags): Promise<number> {
     try {
         if (flags.only !== "bad") {
             banner("3. shipgate promote 2.0.0: staging, then production 25% → 50% → 100%");
-            const code = await shipgate(ws, ["promote", "2.0.0", "--approver", "demo-approver", "--checklist", CHECKLIST, "--changes", "2.0.0: the good release", ...NO_WRITE_BACK]);
+            const code = await shipgate(ws, ["promote", "2.0.0", "--approver", DEMO_APPROVER, "--checklist", CHECKLIST, "--changes", "2.0.0: the good release", ...NO_WRITE_BACK]);
             const record = lastRecord(ws);
             printReport(ws, record);
             if (record) records.push(record);
@@ -118,7 +118,7 @@ async function main(flags: DemoFlags): Promise<number> {
         }
         if (flags.only !== "good") {
             banner("4. shipgate promote 3.0.0: a release that fails 20% of its requests");
-            const code = await shipgate(ws, ["promote", "3.0.0", "--approver", "demo-approver", "--checklist", CHECKLIST, "--changes", "3.0.0: ships with a bug (examples/shop/faults.json)", ...NO_WRITE_BACK]);
+            const code = await shipgate(ws, ["promote", "3.0.0", "--approver", DEMO_APPROVER, "--checklist", CHECKLIST, "--changes", "3.0.0: ships with a bug (examples/shop/faults.json)", ...NO_WRITE_BACK]);
             const record = lastRecord(ws);
             printReport(ws, record);
             if (record) records.push(record);

@@ -56,6 +56,7 @@ function onKubernetes(stack: KubeStack, cluster: KubeCluster, prometheusUrl: str
         policy: { packs: [] },
         analysis: { source: "prometheus", prometheus: { url: prometheusUrl } },
         healthTimeoutSeconds: 60,
+        approvals: { approvers: ["alice"] },
     };
     return config;
 }

@@ -41,7 +41,8 @@ function shorten(config: Record<string, any>, faultsFile: string): Record<string
     // These tests exercise the release engine, so they say openly that they run without a policy
     // pack (a named pack that is missing refuses production); the pack's own end-to-end tests
     // are tests/integration/policies.test.ts.
-    config["shipgate:promotion"] = { ...(config["shipgate:promotion"] ?? {}), policy: { packs: [] } };
+    // Production counts an approval only from its list: the tests' approvers, and the bench's.
+    config["shipgate:promotion"] = { ...(config["shipgate:promotion"] ?? {}), policy: { packs: [] }, approvals: { approvers: ["alice", "bob", "bench"] } };
     for (const svc of Object.values(config["shipgate:services"]) as any[]) {
         svc.env = { ...(svc.env ?? {}), SHOP_FAULTS_FILE: faultsFile };
         const r = svc.release;

@@ -22,7 +22,9 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
  * The protocol: production needs a named approver; staging does not. An approval counts only
- * from the stack's list (`approvals.approvers`, where set) and never from the change's author.
+ * from the stack's list (`approvals.approvers`) and never from the change's author. Production
+ * without a list refuses (nothing could check the name); a stage that asks for approvals
+ * without one warns.
  */
 export const approvalsGate: PreflightGate = ({ stage, environment, approvers, author, settings }) => {
     const required = requiredApprovals(settings, environment);
@@ -41,7 +43,11 @@ export const approvalsGate: PreflightGate = ({ stage, environment, approvers, au
         return fail(`${stage} needs ${required} named approver(s), got ${named.length}: pass --approver <name> (in CI, the reviewer of the deployment environment)`);
     }
     if (!listed) {
-        return { stage, gate: "approvals", outcome: "warn", detail: `approved by ${named.join(", ")}, a name nobody checked: list who may approve in shipgate:promotion.approvals.approvers` };
+        // Fail closed: with no list, any string passed as --approver would count.
+        const detail = `approved by ${named.join(", ")}, a name nobody checked: list who may approve in shipgate:promotion.approvals.approvers`;
+        return environment === "production"
+            ? fail(`${stage} has no list of who may approve, so ${named.join(", ")} cannot be checked: list the approvers (their CI handles) in shipgate:promotion.approvals.approvers`)
+            : { stage, gate: "approvals", outcome: "warn", detail };
     }
     return { stage, gate: "approvals", outcome: "pass", detail: `approved by ${named.join(", ")} (listed approvers of ${stage})` };
 };

@@ -229,11 +229,23 @@ describe("the promotion state machine", () => {
             assert.match(error.message, /alice made this change and cannot approve it: have someone else approve/);
         });
 
-        it("warns in production when no list says who may approve", async () => {
+        it("refuses production when no list says who may approve: the name could not be checked", async () => {
             const world = fakeWorld();
             world.env = { ...world.env, gates: [approvalsGate] };
+            world.stacks.production.promotion = {};
+            const { error, record } = await refused(world, REQUEST);
+            assert.ok(error instanceof GateRefusal);
+            assert.match(error.message, /^approvals: production: production has no list of who may approve, so .+ cannot be checked: list the approvers \(their CI handles\) in shipgate:promotion\.approvals\.approvers/);
+            assert.equal(record.gates.find((g) => g.gate === "approvals")?.outcome, "fail");
+        });
+
+        it("warns in staging when it asks for approvals and no list says who may approve", async () => {
+            const world = fakeWorld();
+            world.env = { ...world.env, gates: [approvalsGate] };
+            world.stacks.staging.promotion = { approvals: { required: 1 } };
+            world.stacks.production.promotion = { approvals: { approvers: ["alice"] } };
             const { record } = await promote(REQUEST, world.env);
-            const gate = record.gates.find((g) => g.gate === "approvals");
+            const gate = record.gates.find((g) => g.stage === "staging" && g.gate === "approvals");
             assert.equal(gate?.outcome, "warn");
             assert.match(gate?.detail ?? "", /a name nobody checked: list who may approve in shipgate:promotion\.approvals\.approvers/);
         });
