@@ -47,7 +47,18 @@ export function formatEvent(event: PromotionEvent): string | undefined {
                 const v = e.round.verdict;
                 const head = `  [${Math.round(e.round.elapsedMs / 1000)}s] ${v.outcome.toUpperCase()}: candidate ${c ? `${whole(c.requests)} req, errors ${rate(c)}, p95 ${c.p95Ms === undefined ? "n/a" : ms(c.p95Ms)}` : e.round.candidateError ?? "no data"}${b ? ` | ${e.round.baselineLabel ?? "baseline"} ${whole(b.requests)} req, errors ${rate(b)}, p95 ${b.p95Ms === undefined ? "n/a" : ms(b.p95Ms)}` : ""}`;
                 const evidence = v.checks.map((check) => evidenceLine(check, e.round.baselineLabel ?? "baseline")).filter((l): l is string => l !== undefined);
-                if (!evidence.length) return `${head} — ${v.summary}`;
+                if (!evidence.length) {
+                    // The thresholds judge: one line per check, the figure next to its threshold.
+                    const checks = v.checks.filter((check) => (check.outcome === "pass" || check.outcome === "fail") && check.name !== "traffic");
+                    if (v.outcome === "inconclusive" || !checks.length) return `${head} — ${v.summary}`;
+                    // Skipped relative checks share their reason: said once.
+                    const skipped = v.checks.find((check) => check.outcome === "skipped" && check.detail.startsWith("skipped"));
+                    return [
+                        head,
+                        ...checks.map((check) => `      ${check.outcome === "fail" ? "✘ " : ""}${check.detail}`),
+                        ...(skipped ? [`      relative checks ${skipped.detail}`] : []),
+                    ].join("\n");
+                }
                 // Sequential: the window's figures, then the step's evidence; the summary only when it says more (a failure, a wait).
                 return [v.outcome === "pass" ? head : `${head} — ${v.summary}`, ...evidence].join("\n");
             }

@@ -23,13 +23,25 @@ describe("live view of the analysis", () => {
         assert.match(rest[1], /^ {6}error rate vs stable: e = [\d.]+ of 200, 1,840 requests$/);
     });
 
-    it("keeps the thresholds judge's one line with its summary", () => {
+    it("prints the thresholds judge's checks one per line, the figure next to its threshold, a failed one marked", () => {
         const a = AnalysisSchema.parse({});
         const c = { requests: 400, errors: 4, p95Ms: 55 };
         const b = { requests: 1000, errors: 10, p95Ms: 50 };
         const text = formatEvent({ type: "analysis", stage: "production", service: "backend", event: { type: "measurement", round: round(judge(c, b, a, { baseline: "stable" }), c, b) } } as never)!;
-        assert.equal(text.split("\n").length, 1);
-        assert.match(text, /— error rate 1\.0% ≤ 5\.0%/);
+        const [head, ...checks] = text.split("\n");
+        assert.equal(head, "  [60s] PASS: candidate 400 req, errors 1.0%, p95 55.0 ms | stable 1,000 req, errors 1.0%, p95 50.0 ms");
+        assert.equal(checks.length, 3, text);
+        assert.match(checks[0], /^ {6}error rate 1\.0% ≤ 5\.0%$/);
+        assert.ok(checks.every((l) => l.length <= 120), text);
+
+        const bad = { requests: 400, errors: 40, p95Ms: 55 };
+        const failed = formatEvent({ type: "analysis", stage: "production", service: "backend", event: { type: "measurement", round: round(judge(bad, b, a, { baseline: "stable" }), bad, b) } } as never)!;
+        assert.match(failed, /^ {6}✘ error rate 10\.0% > 5\.0%/m);
+
+        const thin = { requests: 3, errors: 0, p95Ms: 55 };
+        const unsure = formatEvent({ type: "analysis", stage: "production", service: "backend", event: { type: "measurement", round: round(judge(thin, b, a, { baseline: "stable" }), thin, b) } } as never)!;
+        assert.equal(unsure.split("\n").length, 1, "an inconclusive window is one line: why it cannot judge");
+        assert.match(unsure, /INCONCLUSIVE: .* — only 3 requests/);
     });
 
     it("says when a baked step does not move on yet, and what it waits for", () => {
