@@ -4,8 +4,24 @@ import { REPO_ROOT } from "./engine";
 
 export interface ShipgateRun {
     readonly code: number | null;
+    /** stdout and stderr as printed: lines fit 120 columns, a long one wrapped onto indented lines. */
     readonly output: string;
+    /**
+     * The output with every indented line joined to the one before it: what was said, whatever
+     * the width it was wrapped to. For matching a message; `output` for what a line looks like.
+     */
+    readonly flat: string;
     readonly ms: number;
+}
+
+/** The output's lines wider than a person's 120 columns (none, when the view keeps its promise). */
+export function widerThan120(output: string): string[] {
+    return output.split("\n").filter((line) => [...line].length > 120);
+}
+
+/** Joins wrapped (indented) lines to the line they continue. */
+export function flatten(output: string): string {
+    return output.replace(/\n {2,}(?=\S)/g, " ");
 }
 
 /**
@@ -36,6 +52,6 @@ export function runShipgate(
         };
         child.stdout.on("data", take);
         child.stderr.on("data", take);
-        child.on("close", (code) => resolve({ code, output, ms: Date.now() - started }));
+        child.on("close", (code) => resolve({ code, output, flat: flatten(output), ms: Date.now() - started }));
     });
 }

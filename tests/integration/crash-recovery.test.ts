@@ -60,14 +60,14 @@ describe("recovery after shipgate is killed mid-promotion", function () {
         const killed = await killedAtCanary("2.1.0");
 
         const status = await fx.shipgate(["status", "--stack", "production", "--no-health"]);
-        assert.match(status.output, new RegExp(`promotion ${killed.id} of 2\\.1\\.0 INTERRUPTED at production/backend step 1`));
+        assert.match(status.flat, new RegExp(`promotion ${killed.id} of 2\\.1\\.0 INTERRUPTED at production/backend step 1`));
 
         const run = await fx.shipgate(["rollback", "--stack", "production"]);
         assert.equal(run.code, 0, run.output);
-        assert.match(run.output, /the lock of .* was stale \(pid \d+ on .* is gone\)/);
-        assert.match(run.output, new RegExp(`promotion ${killed.id} of 2\\.1\\.0 was interrupted at production/backend step 1`));
-        assert.match(run.output, /traffic back on the last good release .* set at the router/);
-        assert.match(run.output, /ROLLED BACK: backend 2\.1\.0 → 1\.0\.0 on production/);
+        assert.match(run.flat, /the lock of .* was stale \(pid \d+ on .* is gone\)/);
+        assert.match(run.flat, new RegExp(`promotion ${killed.id} of 2\\.1\\.0 was interrupted at production/backend step 1`));
+        assert.match(run.flat, /traffic back on the last good release .* set at the router/);
+        assert.match(run.flat, /ROLLED BACK: backend 2\.1\.0 → 1\.0\.0 on production/);
 
         const prod = await outputs();
         assert.equal(prod.services.backend.version, "1.0.0");
@@ -83,7 +83,7 @@ describe("recovery after shipgate is killed mid-promotion", function () {
         assert.equal(rollback.kind, "rollback");
         assert.match(closed.error ?? "", /stopped at production\/backend step 1 .* never finished/);
         const history = await fx.shipgate(["history", "--stack", "production"]);
-        assert.match(history.output, /Interrupted/);
+        assert.match(history.flat, /Interrupted/);
 
         const preview = await fx.stacks.production.preview({ color: "never" });
         assert.deepEqual(changesOtherThanSame(preview.changeSummary), {}, "the stack file says what runs");
@@ -94,8 +94,8 @@ describe("recovery after shipgate is killed mid-promotion", function () {
         const killed = await killedAtCanary("2.2.0");
         const run = await fx.shipgate(["promote", "2.3.0", "--service", "backend", "--approver", "alice"]);
         assert.equal(run.code, 0, run.output);
-        assert.match(run.output, new RegExp(`gate production/recovery: WARN promotion ${killed.id} of 2\\.2\\.0 was interrupted at production/backend step 1`));
-        assert.match(run.output, /SUCCEEDED: 2\.3\.0/);
+        assert.match(run.flat, new RegExp(`gate production/recovery: WARN promotion ${killed.id} of 2\\.2\\.0 was interrupted at production/backend step 1`));
+        assert.match(run.flat, /SUCCEEDED: 2\.3\.0/);
         const records = log();
         const closed = records.find((r) => r.id === killed.id)!;
         assert.equal(closed.result, "interrupted");

@@ -7,6 +7,7 @@ import { parseStackOutputs } from "../../stacks/automation/stack-outputs";
 import { Traffic } from "../../stacks/demo/traffic";
 import { PromotionFixture, promotionFixture, usersOf } from "../helpers/promotion-fixture";
 import { shipgateProcesses } from "../helpers/processes";
+import { widerThan120 } from "../helpers/shipgate-cli";
 
 // The protocol's rollback triggers other than the error rate (release-engine.test.ts has that),
 // each through the real CLI, engine, processes, HAProxy and Prometheus. Every test promotes a
@@ -21,7 +22,7 @@ describe("the protocol's rollback triggers, through shipgate promote", function 
         const log = readLog(path.join(fx.project.dir, ".shipgate", "deployments.jsonl"));
         return log.records[log.records.length - 1];
     };
-    const reportOf = (output: string) => readFileSync(/^report: (.+\.md)$/m.exec(output)![1], "utf8");
+    const reportOf = (output: string) => readFileSync(/report: (\S+\.md)/.exec(output)![1], "utf8");
 
     before(async function () {
         this.timeout(300_000);
@@ -43,7 +44,8 @@ describe("the protocol's rollback triggers, through shipgate promote", function 
         try {
             const run = await fx.shipgate(["promote", version, "--service", "backend", "--approver", "alice"], onLine);
             assert.equal(run.code, 1, run.output);
-            assert.match(run.output, new RegExp(`ROLLED-BACK: backend step 1 \\(send 25% of traffic to ${version.replace(/\./g, "\\.")}`));
+            assert.match(run.flat, new RegExp(`ROLLED-BACK: backend step 1 \\(send 25% of traffic to ${version.replace(/\./g, "\\.")}`));
+            assert.deepEqual(widerThan120(run.output), [], "every line fits 120 columns");
             assert.equal(fx.stackFile("production"), before, "the stack file is byte for byte the last good release");
             const after = parseStackOutputs((await fx.stacks.production.outputs()) as never).services.backend;
             assert.equal(after.version, stableBefore);
@@ -52,7 +54,7 @@ describe("the protocol's rollback triggers, through shipgate promote", function 
             assert.deepEqual(await fx.routerWeights("production", "backend"), { stable: 100, canary: 0 });
             const record = lastRecord();
             assert.equal(record.result, "rolled-back");
-            return { run, record, report: reportOf(run.output) };
+            return { run, record, report: reportOf(run.flat) };
         } finally {
             fx.setFaults({});
         }
@@ -64,7 +66,7 @@ describe("the protocol's rollback triggers, through shipgate promote", function 
         assert.equal(failed.verification?.kind, "analysis");
         assert.match(failed.verification!.reason, /latency|slow requests|P95/i, "the analysis failed it on latency");
         assert.doesNotMatch(failed.verification!.reason, /^health/, "not a health failure");
-        assert.match(run.output, /traffic back on the last good release \d+ ms after the failed check/);
+        assert.match(run.flat, /traffic back on the last good release \d+ ms after the failed check/);
         assert.match(report, /Rolled back|rolled back/);
         assert.match(report, /latency|slow requests|P95/i);
     });
@@ -95,7 +97,7 @@ describe("the protocol's rollback triggers, through shipgate promote", function 
         const failed = record.steps.find((s) => s.stage === "production" && s.result === "failed")!;
         assert.equal(failed.verification?.healthColor, "YELLOW");
         assert.match(failed.verification!.reason, /health is YELLOW, not GREEN \(http:\/\/127\.0\.0\.1:\d+\/health: status warning; health\.allowYellow lets YELLOW pass\)/);
-        assert.match(run.output, /health is YELLOW/);
+        assert.match(run.flat, /health is YELLOW/);
         assert.match(report, /YELLOW/);
         assert.match(report, /status warning/, "the report says which check was yellow");
     });

@@ -8,6 +8,7 @@ import { changesOtherThanSame } from "../helpers/engine";
 import { PromotionFixture, promotionFixture } from "../helpers/promotion-fixture";
 import { listeningPorts, shipgateProcesses } from "../helpers/processes";
 import { requestsServed } from "../helpers/served-requests";
+import { ShipgateRun, widerThan120 } from "../helpers/shipgate-cli";
 
 // `shipgate promote` and `shipgate rollback` as CI runs them: the real CLI, the real engine on
 // a temporary file backend, real processes behind HAProxy, a real Prometheus, real traffic.
@@ -82,6 +83,7 @@ describe("the release engine and the local platform, end to end", function () {
         seen.sort((a, b) => a.step - b.step);
         const stagingDuring = between(stagingBefore, stagingLoad.snapshot());
         assert.equal(run.code, 0, run.output);
+        assert.deepEqual(widerThan120(run.output), [], "every line of a whole promotion fits 120 columns");
         assert.deepEqual(seen.map((s) => s.router), [{ stable: 75, canary: 25 }, { stable: 50, canary: 50 }, { stable: 0, canary: 100 }], "HAProxy's stats page reads back each step's weights");
         for (const [i, weight] of [25, 50, 100].entries()) {
             const share = (100 * seen[i].canary) / (seen[i].canary + seen[i].stable);
@@ -128,7 +130,7 @@ describe("the release engine and the local platform, end to end", function () {
         const run = await fx.shipgate(["promote", "2.1.0", "--service", "backend", "--approver", "alice"]);
         fx.setFaults({});
         assert.equal(run.code, 1, run.output);
-        assert.match(run.output, /ROLLED-BACK: backend step 1 \(send 25% of traffic to 2\.1\.0/);
+        assert.match(run.flat, /ROLLED-BACK: backend step 1 \(send 25% of traffic to 2\.1\.0/);
         const record = lastRecord();
         const restoredMs = Date.parse(record.rollback!.trafficRestoredAt!) - Date.parse(record.rollback!.failedAt!);
         console.log(`      first failing check → traffic fully back on stable: ${(restoredMs / 1000).toFixed(1)} s`);
@@ -140,7 +142,7 @@ describe("the release engine and the local platform, end to end", function () {
             [["backend", "routed", "haproxy be_backend", { stable: 100, canary: 0 }]],
         );
         assert.ok(Date.parse(record.rollback!.trafficRestoredAt!) <= Date.parse(record.rollback!.steps[0].startedAt), "traffic moved before the first restore up");
-        assert.match(run.output, /traffic back on the last good release .* after the failed check, set at the router/);
+        assert.match(run.flat, /traffic back on the last good release .* after the failed check, set at the router/);
         assert.equal(fx.stackFile("production"), before);
         assert.deepEqual(await fx.routerWeights("production", "backend"), { stable: 100, canary: 0 });
         const preview = await fx.stacks.production.preview({ color: "never" });
@@ -160,9 +162,9 @@ describe("the release engine and the local platform, end to end", function () {
         fx.setFaults({});
         assert.ok(turnedBad, "the promotion reached the 50% step");
         assert.equal(run.code, 1, run.output);
-        assert.match(run.output, /ROLLED-BACK: backend step 2 \(send 50% of traffic to 3\.0\.0/);
+        assert.match(run.flat, /ROLLED-BACK: backend step 2 \(send 50% of traffic to 3\.0\.0/);
         // The default judge is the sequential one: its evidence crossed the bound.
-        assert.match(run.output, /error rate .*e = [\d,.e]+ ≥ 300 \(3\/α\)/);
+        assert.match(run.flat, /error rate .*e = [\d,.e]+ ≥ 300 \(3\/α\)/);
         const record = lastRecord();
         assert.equal(record.result, "rolled-back");
         assert.equal(record.rollback?.result, "succeeded");
@@ -180,7 +182,7 @@ describe("the release engine and the local platform, end to end", function () {
         const updates = (await fx.stacks.production.history()).length;
         const run = await fx.shipgate(["promote", "4.0.0"]);
         assert.equal(run.code, 3, run.output);
-        assert.match(run.output, /production needs 1 named approver\(s\), got 0: pass --approver/);
+        assert.match(run.flat, /production needs 1 named approver\(s\), got 0: pass --approver/);
         assert.deepEqual([fx.stackFile("staging"), fx.stackFile("production")], files);
         assert.equal((await fx.stacks.production.history()).length, updates, "no update ran");
         assert.equal(lastRecord().result, "refused");
@@ -190,10 +192,10 @@ describe("the release engine and the local platform, end to end", function () {
         const files = [fx.stackFile("staging"), fx.stackFile("production")];
         const badVersion = await fx.shipgate(["promote", "4.0 beta", "--approver", "alice"]);
         assert.equal(badVersion.code, 2, badVersion.output);
-        assert.match(badVersion.output, /version: version must be/);
+        assert.match(badVersion.flat, /version: version must be/);
         const badService = await fx.shipgate(["promote", "4.0.0", "--service", "cart", "--approver", "alice"]);
         assert.equal(badService.code, 2, badService.output);
-        assert.match(badService.output, /no service "cart" in stack staging: use one of backend, frontend/);
+        assert.match(badService.flat, /no service "cart" in stack staging: use one of backend, frontend/);
         const usage = await fx.shipgate(["promote"]);
         assert.equal(usage.code, 2);
         assert.deepEqual([fx.stackFile("staging"), fx.stackFile("production")], files);
@@ -210,13 +212,13 @@ describe("the release engine and the local platform, end to end", function () {
         });
         assert.ok(interrupted);
         assert.equal(run.code, 1, run.output);
-        assert.match(run.output, /interrupted during backend step 2/);
+        assert.match(run.flat, /interrupted during backend step 2/);
         assert.equal(fx.stackFile("staging"), before, "staging is back on its last good release");
         assert.equal((await outputs("staging")).services.backend.version, "3.0.0");
     });
 
     it("refuses a second promotion while one is running on the stack", async () => {
-        let second: Promise<{ code: number | null; output: string }> | undefined;
+        let second: Promise<ShipgateRun> | undefined;
         const first = await fx.shipgate(["promote", "5.0.0", "--service", "backend", "--approver", "alice"], (line, child) => {
             if (!second && /^staging\/backend step 1\/3/.test(line)) {
                 second = fx.shipgate(["promote", "5.0.1", "--service", "backend", "--approver", "bob"]).then((r) => {
@@ -228,14 +230,14 @@ describe("the release engine and the local platform, end to end", function () {
         assert.ok(second, "the first promotion started");
         const refused = await second;
         assert.equal(refused.code, 3, refused.output);
-        assert.match(refused.output, /lock: another promotion is running on stack staging/);
+        assert.match(refused.flat, /lock: another promotion is running on stack staging/);
         assert.equal(first.code, 1, "the first one, interrupted, rolled back");
     });
 
     it("rolls production back to its last good release on request", async () => {
         const run = await fx.shipgate(["rollback", "--stack", "production", "--service", "backend"]);
         assert.equal(run.code, 0, run.output);
-        assert.match(run.output, /ROLLED BACK: backend 2\.0\.0 → 1\.0\.0 on production/);
+        assert.match(run.flat, /ROLLED BACK: backend 2\.0\.0 → 1\.0\.0 on production/);
         assert.equal((await outputs("production")).services.backend.version, "1.0.0");
         const status = await fx.shipgate(["status", "--stack", "production", "--json"]);
         const parsed = JSON.parse(status.output) as { stacks: { services: { service: string; live: string; health: { color: string } }[] }[] };

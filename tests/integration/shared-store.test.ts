@@ -62,8 +62,8 @@ describe("many runners, one store: the lock and the deployment log beside azblob
         assert.equal(first.code, 0, first.output);
         assert.equal(second.code, 3, second.output);
         const holder = await runOf("2.0.0");
-        assert.match(second.output, new RegExp(`another promotion is running on stack (staging|production) \\(${holder!.id}, pid \\d+ on `));
-        assert.doesNotMatch(second.output, /WARN the promotion lock is on this runner only/, "the lock is shared, and not said to be local");
+        assert.match(second.flat, new RegExp(`another promotion is running on stack (staging|production) \\(${holder!.id}, pid \\d+ on `));
+        assert.doesNotMatch(second.flat, /WARN the promotion lock is on this runner only/, "the lock is shared, and not said to be local");
         const prod = parseStackOutputs((await fx.stacks.production.outputs()) as never);
         assert.equal(prod.services.backend.version, "2.0.0", "the refused run changed nothing");
         assert.equal((await runOf("2.0.1"))?.result, "refused", "and its refusal is in the shared log");
@@ -87,7 +87,7 @@ describe("many runners, one store: the lock and the deployment log beside azblob
         const b = runner();
         const early = await b.shipgate(["promote", "3.0.1", "--service", "backend", "--approver", "alice"]);
         assert.equal(early.code, 3, early.output);
-        assert.match(early.output, new RegExp(`another promotion is running on stack staging \\(${interrupted!.id}, .*frees itself at most ${LEASE} s after its last renewal`, "s"));
+        assert.match(early.flat, new RegExp(`another promotion is running on stack staging \\(${interrupted!.id}, .*frees itself at most ${LEASE} s after its last renewal`, "s"));
 
         let next: ShipgateRun;
         for (;;) {
@@ -96,9 +96,9 @@ describe("many runners, one store: the lock and the deployment log beside azblob
             assert.ok(Date.now() - killedAt < (LEASE + 30) * 1000, `the lease expired within its duration:\n${next.output}`);
         }
         assert.equal(next.code, 0, next.output);
-        assert.match(next.output, new RegExp(`the lock of ${interrupted!.id} had expired \\(pid \\d+ on .* stopped renewing it\\)`));
-        assert.match(next.output, new RegExp(`recovery: WARN promotion ${interrupted!.id} of 3\\.0\\.0 was interrupted at staging/backend step`));
-        assert.match(next.output, /SUCCEEDED: 3\.0\.1/);
+        assert.match(next.flat, new RegExp(`the lock of ${interrupted!.id} had expired \\(pid \\d+ on .* stopped renewing it\\)`));
+        assert.match(next.flat, new RegExp(`recovery: WARN promotion ${interrupted!.id} of 3\\.0\\.0 was interrupted at staging/backend step`));
+        assert.match(next.flat, /SUCCEEDED: 3\.0\.1/);
 
         const closed = (await sharedLog()).find((r) => r.id === interrupted!.id)!;
         assert.equal(closed.result, "interrupted", "the run the killed runner left is closed in the shared log");
@@ -134,8 +134,8 @@ describe("many runners, one store: the lock and the deployment log beside azblob
         const shown = (JSON.parse(history.output) as PromotionRecord[]).map((r) => r.id);
         for (const id of ids) assert.ok(shown.includes(id), `history shows ${id}: ${shown.join(", ")}`);
         const text = await reader.shipgate(["history", "--stack", "production"]);
-        assert.match(text.output, /4\.0\.0/);
-        assert.match(text.output, /4\.1\.0/);
+        assert.match(text.flat, /4\.0\.0/);
+        assert.match(text.flat, /4\.1\.0/);
         const after = JSON.parse((await reader.shipgate(["metrics", "--stage", "production", "--json"])).output) as { counts: { deployed: number } };
         assert.equal(after.counts.deployed, before.counts.deployed + 2, "both runners' deployments are counted");
     });

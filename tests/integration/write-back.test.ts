@@ -76,7 +76,7 @@ describe("the write-back: the repository says what runs after a promotion or a r
     it("pushes the release state after a promotion: a fresh clone's preview of each stack changes nothing", async () => {
         const run = await fx.shipgate(["promote", "2.0.0", "--service", "backend", "--approver", "alice"]);
         assert.equal(run.code, 0, run.output);
-        assert.match(run.output, /repository: committed [0-9a-f]{7} and pushed to origin\/main/);
+        assert.match(run.flat, /repository: committed [0-9a-f]{7} and pushed to origin\/main/);
         assert.equal(originHead(), "shipgate: promote 2.0.0 on staging, production: succeeded");
         assert.match(git(fx.origin, "log", "-1", "--format=%B", "main"), /Shipgate-Promotion: \d{8}T\d{6}-[0-9a-f]{6}/);
         assert.equal(git(fx.project.dir, "status", "--porcelain", "--", "Pulumi.staging.yaml", "Pulumi.production.yaml"), "", "the runner's working copy is clean");
@@ -92,7 +92,7 @@ describe("the write-back: the repository says what runs after a promotion or a r
         assert.equal(promoted.code, 0, promoted.output);
         const run = await fx.shipgate(["rollback", "--stack", "staging", "--service", "backend", "--to", "1.0.0"]);
         assert.equal(run.code, 0, run.output);
-        assert.match(run.output, /repository: committed [0-9a-f]{7} and pushed to origin\/main/);
+        assert.match(run.flat, /repository: committed [0-9a-f]{7} and pushed to origin\/main/);
         assert.equal(originHead(), "shipgate: roll back staging to 1.0.0: succeeded");
         const b = freshClone();
         const staging = releaseIn(b, "staging", "backend");
@@ -106,7 +106,7 @@ describe("the write-back: the repository says what runs after a promotion or a r
         const run = await fx.shipgate(["promote", "2.0.0", "--service", "frontend", "--stages", "staging"], teammate.onLine);
         assert.ok(teammate.pushed, run.output);
         assert.equal(run.code, 0, run.output);
-        assert.match(run.output, /pushed to origin\/main, replayed over 1 newer commit/);
+        assert.match(run.flat, /pushed to origin\/main, replayed over 1 newer commit/);
         assert.equal(originHead(), "shipgate: promote 2.0.0 on staging: succeeded");
         assert.equal(git(fx.origin, "show", "main:RUNBOOK.md"), "who to call", "the teammate's commit is kept");
         assert.deepEqual(await previewFrom(freshClone(), "staging"), {});
@@ -117,10 +117,10 @@ describe("the write-back: the repository says what runs after a promotion or a r
         const run = await fx.shipgate(["promote", "4.0.0", "--service", "backend", "--stages", "staging"], teammate.onLine);
         assert.ok(teammate.pushed, run.output);
         assert.equal(run.code, 6, run.output);
-        assert.match(run.output, /THE REPOSITORY DOES NOT SAY WHAT RUNS: origin\/main has newer commits to Pulumi\.staging\.yaml/);
+        assert.match(run.flat, /THE REPOSITORY DOES NOT SAY WHAT RUNS: origin\/main has newer commits to Pulumi\.staging\.yaml/);
         assert.match(run.output, /git fetch origin main\n.*git rebase origin\/main/);
         assert.equal(originHead(), "hand edit of staging", "nothing was forced over the teammate's commit");
-        const report = readFileSync(/report: (\S+\.md)/.exec(run.output)![1], "utf8");
+        const report = readFileSync(/report: (\S+\.md)/.exec(run.flat)![1], "utf8");
         assert.match(report, /## Repository out of step/);
     });
 
@@ -135,13 +135,13 @@ describe("the write-back: the repository says what runs after a promotion or a r
             const originBefore = git(fx.origin, "rev-parse", "main");
             const run = await fx.shipgate(["promote", "5.0.0", "--service", "backend", "--approver", "alice"]);
             assert.equal(run.code, 3, run.output);
-            assert.match(run.output, /in-step: the repository, the stack and the router disagree on (staging|production)/);
-            assert.match(run.output, /backend: file stable 0\.9\.0 100% \| stack stable \d+\.\d+\.\d+ 100% \| router stable 100%/);
-            assert.match(run.output, /fix: pull the repository \(git pull\)/);
+            assert.match(run.flat, /in-step: the repository, the stack and the router disagree on (staging|production)/);
+            assert.match(run.flat, /backend: file stable 0\.9\.0 100% \| stack stable \d+\.\d+\.\d+ 100% \| router stable 100%/);
+            assert.match(run.flat, /fix: pull the repository \(git pull\)/);
             assert.deepEqual((await fx.stacks.production.outputs()).services.value.backend, before, "production is untouched");
             assert.equal(git(fx.origin, "rev-parse", "main"), originBefore, "nothing was pushed");
             const status = await fx.shipgate(["status", "--stack", "production", "--no-health"]);
-            assert.match(status.output, /✘ OUT OF STEP: file stable 0\.9\.0 100% \| stack stable/);
+            assert.match(status.flat, /✘ OUT OF STEP: file stable 0\.9\.0 100% \| stack stable/);
         } finally {
             git(fx.project.dir, "reset", "-q", "--hard", "HEAD~1");
         }

@@ -95,7 +95,7 @@ describe("shipgate promote on Kubernetes (real API server, real engine)", functi
         });
         assert.ok(broken && (await broken) > 0, "the canary's pods were broken");
         assert.equal(run.code, 1, run.output);
-        assert.match(run.output, /ROLLED-BACK: backend step 1 .*consecutive RED/);
+        assert.match(run.flat, /ROLLED-BACK: backend step 1 .*consecutive RED/);
         const record = lastRecord();
         assert.equal(record.result, "rolled-back");
         assert.equal(record.rollback?.result, "succeeded");
@@ -134,7 +134,7 @@ describe("shipgate promote on Kubernetes (real API server, real engine)", functi
             });
             assert.ok(failed, run.output);
             assert.equal(run.code, 1, run.output);
-            assert.match(run.output, /ROLLED-BACK: backend step 1 .*consecutive RED/);
+            assert.match(run.flat, /ROLLED-BACK: backend step 1 .*consecutive RED/);
             const reason = lastRecord().steps.find((s) => s.stage === "production" && s.verification?.outcome === "fail")?.verification?.reason ?? "";
             assert.match(reason, new RegExp(`${fx.gateway.url}/health \\(X-Canary: always\\): HTTP 503`), reason);
             assert.doesNotMatch(reason, /pods of Deployment/, "the pods were Ready: the Gateway's answer failed the step");
@@ -157,7 +157,7 @@ describe("shipgate promote on Kubernetes (real API server, real engine)", functi
         });
         assert.ok(interrupted, run.output);
         assert.equal(run.code, 1, run.output);
-        assert.match(run.output, /interrupted during backend step 2/);
+        assert.match(run.flat, /interrupted during backend step 2/);
         assert.equal(lastRecord().rollback?.result, "succeeded");
         assert.deepEqual(await fx.routeWeights("production", "backend"), { "backend-stable": 100 });
         assert.equal(fx.stackFile("production"), before);

@@ -20,10 +20,10 @@ describe("what a person reads fits 120 columns", () => {
         assert.equal(out.map((l) => l.trim()).join(" "), line.trim(), "every word kept, in order");
     });
 
-    it("leaves lines that fit alone, and cuts a word longer than the room (a URL) rather than overflow", () => {
+    it("leaves lines that fit alone, and keeps a word longer than the room (a path) whole, to copy", () => {
         assert.equal(fitWidth("  applied in 6488 ms: green 100% / blue 0%"), "  applied in 6488 ms: green 100% / blue 0%");
-        const url = `  probe http://127.0.0.1:39969/${"x".repeat(200)}`;
-        assert.ok(fitWidth(url).split("\n").every((l) => l.length <= 120));
+        const file = `/tmp/${"x".repeat(130)}/report.md`;
+        assert.deepEqual(fitWidth(`report: ${file}`).split("\n"), ["report:", `    ${file}`]);
     });
 
     it("the plain view (CI) wraps events and final lines", () => {
