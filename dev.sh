@@ -87,8 +87,9 @@ export_env() {
 # Everything but the Kubernetes builds: what the local platform and the engine need.
 setup_base() {
     # The local platform's router and metrics (the demo and the end-to-end tests run them for real);
-    # etcd, curl, openssl and jq for the local Kubernetes control plane (engine/kubernetes/cluster.sh).
-    ensure_debian haproxy prometheus etcd-server curl openssl jq
+    # etcd, curl, openssl and jq for the local Kubernetes control plane (engine/kubernetes/cluster.sh);
+    # PostgreSQL for the migration's end-to-end test (tests/helpers/postgres.ts starts its own server).
+    ensure_debian haproxy prometheus etcd-server curl openssl jq postgresql
     ensure_node
     ensure_npm "$root"
     # Policy packs carry their own dependencies (the engine runs each from its folder).

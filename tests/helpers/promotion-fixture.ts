@@ -68,8 +68,13 @@ async function routerStats(statsPort: number, service: string): Promise<Record<s
     return servers;
 }
 
+export interface PromotionFixtureOptions {
+    /** More of a stack's `shipgate:promotion` (a migration, hooks), merged over the fixture's own. */
+    readonly promotion?: (stack: "staging" | "production") => Record<string, unknown>;
+}
+
 /** `env`: the project's backend and its credentials, when not the test's own file:// folder. */
-export async function promotionFixture(basePort: number, env: Record<string, string> = {}): Promise<PromotionFixture> {
+export async function promotionFixture(basePort: number, env: Record<string, string> = {}, options: PromotionFixtureOptions = {}): Promise<PromotionFixture> {
     const project = await createTestProject("shipgate-promote-", env);
     const faultsFiles = { staging: path.join(project.dir, "faults-staging.json"), production: path.join(project.dir, "faults-production.json") };
     writeFileSync(faultsFiles.staging, "{}");
@@ -79,6 +84,7 @@ export async function promotionFixture(basePort: number, env: Record<string, str
     const config = (stack: "staging" | "production") => {
         const c = shorten(relocateLocalPlatform(shippedStackConfig(stack), basePorts[stack]), faultsFiles[stack]);
         c["shipgate:local"].stateDir = path.join(project.dir, ".shipgate", "local", stack);
+        c["shipgate:promotion"] = { ...c["shipgate:promotion"], ...options.promotion?.(stack) };
         return c;
     };
     const stacks = {
