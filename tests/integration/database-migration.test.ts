@@ -12,7 +12,7 @@ import { PromotionFixture, promotionFixture, usersOf } from "../helpers/promotio
 // the new version takes traffic, and on a failed canary the down migration, with the data intact.
 describe("a database migration on PostgreSQL, through shipgate promote", function () {
     this.timeout(600_000);
-    const PORT = 22590;
+    const PORT = 22790; // outside both stacks' ranges (22500-22699)
     let pg: Postgres;
     let files: string;
     let fx: PromotionFixture;
