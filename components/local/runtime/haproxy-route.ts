@@ -13,6 +13,10 @@ import {
 } from "./haproxy-config";
 import { HaproxyMaster, HaproxyPaths, reloadHaproxy, routeFile } from "./haproxy-control";
 import { serialize } from "./serialize";
+import { waitFor } from "./wait-for";
+
+/** How long an applied route waits for its weighted servers' health checks (rise 2, inter 1s) to see them up. */
+const SETTLE_MS = 6_000;
 
 /** What HAProxy really does for a service, read back after every change (as Argo's VerifyWeight). */
 export interface LiveRoute {
@@ -92,6 +96,7 @@ export function applyRoute(paths: HaproxyPaths, master: HaproxyMaster, spec: Rou
         const candidate = candidateServer(spec);
         await setServer(paths, candidateBackendName(spec.service), CANDIDATE_SERVER, candidate?.port, 1);
 
+        await settle(paths, spec);
         const live = await readRoute(paths, spec.service);
         const wanted = sharesOf(weights);
         const wrong = spec.servers.filter((s) => {
@@ -105,6 +110,19 @@ export function applyRoute(paths: HaproxyPaths, master: HaproxyMaster, spec: Rou
         }
         return live;
     });
+}
+
+/**
+ * Waits until HAProxy's checks see every server that takes traffic as up, so an `up` that
+ * (re)started the router or moved a server ends with the route serving: a router started before
+ * its backend marked it down, and answered 503 until two checks passed. Bounded and never an
+ * error: a release whose health fails stays down, and the release engine's checks judge it.
+ */
+async function settle(paths: HaproxyPaths, spec: RouteSpec): Promise<void> {
+    const weighted = new Set(spec.servers.filter((s) => s.port !== undefined && s.weight > 0).map((s) => s.name));
+    if (!weighted.size) return;
+    const up = async () => (await serversState(paths.socketPath, backendName(spec.service))).filter((s) => weighted.has(s.server)).every((s) => s.operational === 2);
+    await waitFor(`the servers of ${spec.service}`, up, { timeoutMs: SETTLE_MS, intervalMs: 100 }).catch(() => undefined);
 }
 
 export function removeRoute(paths: HaproxyPaths, master: HaproxyMaster | undefined, service: string): Promise<void> {
