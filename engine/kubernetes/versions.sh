@@ -8,6 +8,6 @@ k8s_provider_module=github.com/pulumi/pulumi-kubernetes/provider/v4
 k8s_provider_commit=v4.0.0-20260115033456-f47bc2d6f199
 k8s_provider_version=4.24.1
 
-kube_version=v1.34.4
+kube_version=v1.33.3
 kwok_version=v0.7.0
 gateway_api_version=v1.4.1

@@ -27,7 +27,7 @@ func main() {
 	}
 	dir, err := moduleDir()
 	if err != nil {
-		fail("cannot download %s: %v (check GOPROXY, or run `go mod download` in engine/kubernetes/provider)", providerModule, err)
+		fail("cannot download %s: %v (check GOPROXY, or run `go mod download` in engine/kubernetes/build)", providerModule, err)
 	}
 	src := filepath.Join(dir, "cmd", "pulumi-resource-kubernetes")
 
