@@ -6,6 +6,7 @@ import { parseStackOutputs } from "../../stacks/automation/stack-outputs";
 import { Traffic } from "../../stacks/demo/traffic";
 import { changesOtherThanSame } from "../helpers/engine";
 import { git } from "../helpers/git-origin";
+import { widerThan120 } from "../helpers/shipgate-cli";
 import { PromotionFixture, promotionFixture, usersOf } from "../helpers/promotion-fixture";
 
 // A runner that vanishes mid-promotion (kill -9 of shipgate at a canary step): the next
@@ -61,6 +62,7 @@ describe("recovery after shipgate is killed mid-promotion", function () {
 
         const status = await fx.shipgate(["status", "--stack", "production", "--no-health"]);
         assert.match(status.flat, new RegExp(`promotion ${killed.id} of 2\\.1\\.0 INTERRUPTED at production/backend step 1`));
+        assert.deepEqual(widerThan120(status.output), [], "every line of status fits 120 columns");
 
         const run = await fx.shipgate(["rollback", "--stack", "production"]);
         assert.equal(run.code, 0, run.output);
@@ -84,6 +86,7 @@ describe("recovery after shipgate is killed mid-promotion", function () {
         assert.match(closed.error ?? "", /stopped at production\/backend step 1 .* never finished/);
         const history = await fx.shipgate(["history", "--stack", "production"]);
         assert.match(history.flat, /Interrupted/);
+        assert.deepEqual(widerThan120(history.output), [], "every line of history fits 120 columns");
 
         const preview = await fx.stacks.production.preview({ color: "never" });
         assert.deepEqual(changesOtherThanSame(preview.changeSummary), {}, "the stack file says what runs");

@@ -151,6 +151,7 @@ describe("the release engine and the local platform, end to end", function () {
 
     it("rolls back a release whose error rate rises at the 50% step, leaving production exactly as it was", async () => {
         const before = fx.stackFile("production");
+        const live = (await outputs("production")).services.backend.version;
         fx.setFaults({});
         let turnedBad = 0;
         const run = await fx.shipgate(["promote", "3.0.0", "--service", "backend", "--approver", "alice"], (line) => {
@@ -170,7 +171,7 @@ describe("the release engine and the local platform, end to end", function () {
         assert.equal(record.rollback?.result, "succeeded");
         assert.equal(fx.stackFile("production"), before, "the stack file is back to the last good release, byte for byte");
         const prod = await outputs("production");
-        assert.equal(prod.services.backend.version, "2.0.0");
+        assert.equal(prod.services.backend.version, live);
         assert.deepEqual(await fx.routerWeights("production", "backend"), { stable: 100, canary: 0 });
         const restoredMs = Date.parse(record.rollback!.trafficRestoredAt!) - Date.parse(record.rollback!.failedAt!);
         console.log(`      failed check → traffic back on stable: ${(restoredMs / 1000).toFixed(1)} s`);
@@ -203,6 +204,7 @@ describe("the release engine and the local platform, end to end", function () {
 
     it("rolls back a promotion interrupted with SIGINT", async () => {
         const before = fx.stackFile("staging");
+        const live = (await outputs("staging")).services.backend.version;
         let interrupted = false;
         const run = await fx.shipgate(["promote", "4.0.0", "--service", "backend", "--approver", "alice"], (line, child) => {
             if (!interrupted && /analysing .* for \d+s/.test(line)) {
@@ -214,7 +216,7 @@ describe("the release engine and the local platform, end to end", function () {
         assert.equal(run.code, 1, run.output);
         assert.match(run.flat, /interrupted during backend step 2/);
         assert.equal(fx.stackFile("staging"), before, "staging is back on its last good release");
-        assert.equal((await outputs("staging")).services.backend.version, "3.0.0");
+        assert.equal((await outputs("staging")).services.backend.version, live);
     });
 
     it("refuses a second promotion while one is running on the stack", async () => {
@@ -235,9 +237,16 @@ describe("the release engine and the local platform, end to end", function () {
     });
 
     it("rolls production back to its last good release on request", async () => {
+        // Run alone (--grep), production has no release to go back from yet: promote one first.
+        let live = (await outputs("production")).services.backend.version;
+        if (live === "1.0.0") {
+            const promoted = await fx.shipgate(["promote", "2.0.0", "--service", "backend", "--approver", "alice"]);
+            assert.equal(promoted.code, 0, promoted.output);
+            live = "2.0.0";
+        }
         const run = await fx.shipgate(["rollback", "--stack", "production", "--service", "backend"]);
         assert.equal(run.code, 0, run.output);
-        assert.match(run.flat, /ROLLED BACK: backend 2\.0\.0 → 1\.0\.0 on production/);
+        assert.match(run.flat, new RegExp(`ROLLED BACK: backend ${live.replace(/\./g, "\\.")} → 1\\.0\\.0 on production`));
         assert.equal((await outputs("production")).services.backend.version, "1.0.0");
         const status = await fx.shipgate(["status", "--stack", "production", "--json"]);
         const parsed = JSON.parse(status.output) as { stacks: { services: { service: string; live: string; health: { color: string } }[] }[] };

@@ -4,6 +4,7 @@ import { Project } from "../../automation/project";
 import { historyMarkdown } from "../../automation/records/deployment-log-markdown";
 import { describeProblems, queryRecords } from "../../automation/records/deployment-log";
 import { projectStore } from "../project-store";
+import { fitWidth } from "../output/fit-width";
 import { globalOptions } from "./common";
 
 interface HistoryFlags {
@@ -28,7 +29,7 @@ export function historyCommand(): Command {
                 const log = await projectStore(project, flags.log).log.read();
                 for (const problem of describeProblems(log)) process.stderr.write(`warning: ${problem}\n`);
                 const records = queryRecords(log.records, { stage: flags.stack, service: flags.service, limit: Number(flags.limit) }).reverse();
-                process.stdout.write(flags.json ? `${JSON.stringify(records, null, 2)}\n` : records.length ? `${historyMarkdown(records)}\n` : "no runs recorded yet\n");
+                process.stdout.write(flags.json ? `${JSON.stringify(records, null, 2)}\n` : records.length ? `${fitWidth(historyMarkdown(records))}\n` : "no runs recorded yet\n");
             } catch (err) {
                 process.stderr.write(`${(err as Error).message}\n`);
                 process.exitCode = exitCodeFor(err);

@@ -15,6 +15,7 @@ import { HealthProbe, checkHealth, worstHealth } from "../../automation/verify";
 import { kubernetesTrackProbes } from "../../automation/verify/pod-readiness-probe";
 import { LockStore } from "../../automation/store/shipgate-store";
 import { projectStore } from "../project-store";
+import { fitWidth } from "../output/fit-width";
 import { collect, globalOptions } from "./common";
 import { MetricSourceCheck, checkMetricSource } from "./metric-source-check";
 
@@ -77,7 +78,7 @@ export function statusCommand(): Command {
                 if (flags.json) {
                     process.stdout.write(`${JSON.stringify({ stacks: statuses }, null, 2)}\n`);
                 } else {
-                    process.stdout.write(statuses.map(render).join("\n"));
+                    process.stdout.write(fitWidth(statuses.map(render).join("\n")));
                 }
                 const red = statuses.some(
                     (s) =>
