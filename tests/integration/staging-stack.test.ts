@@ -63,7 +63,7 @@ describe("staging stack through the real engine", function () {
         for (let i = 0; i < 50 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
         const seen = await runShipgate(project.dir, project.env, ["status", "--stack", "staging"]);
         assert.equal(seen.code, 1, seen.output);
-        assert.match(seen.output, /metrics {6}✘ prometheus http:\/\/127\.0\.0\.1:\d+ does not answer: .*\n {15}every analysis would be inconclusive: start it again \(on the local platform, `pulumi up -s staging`\)/);
+        assert.match(seen.output, /metrics {6}✘ prometheus http:\/\/127\.0\.0\.1:\d+ does not answer\n {15}requests query got no answer: connection refused: nothing listens on 127\.0\.0\.1:\d+\n {15}every analysis would be inconclusive: start it again \(on the local platform, `pulumi up -s staging`\)/);
         const preview = await stack.preview({ color: "never" });
         assert.ok((preview.changeSummary.replace ?? 0) >= 3, `the preview says what the up will start again: ${JSON.stringify(preview.changeSummary)}`);
 

@@ -52,6 +52,11 @@ export interface Hooks {
 export type NotificationEvent = "started" | "succeeded" | "rolled-back" | "refused" | "failed" | "rollback-failed";
 
 export interface Notifier {
+    /**
+     * Equal for two notifiers that would post the same messages to the same place (the same
+     * webhook configured on staging and production): a promotion posts through one of them.
+     */
+    readonly sameAs?: string;
     /** Never throws: a notification that fails is logged, it must not fail a release. */
     notify(event: NotificationEvent, record: PromotionRecord): Promise<void>;
 }

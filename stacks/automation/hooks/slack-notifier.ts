@@ -38,6 +38,8 @@ export class SlackNotifier implements Notifier {
     private readonly redactor: Redactor;
     /** Where it posts, as it may be shown. */
     readonly display: string;
+    /** The whole configuration: in memory only (it holds the webhook's secret URL). */
+    readonly sameAs: string;
 
     constructor(
         private readonly init: SlackNotifierInit,
@@ -45,6 +47,7 @@ export class SlackNotifier implements Notifier {
     ) {
         this.redactor = new Redactor().addUrl(init.webhookUrl, true);
         this.display = displayUrl(init.webhookUrl, true);
+        this.sameAs = JSON.stringify({ slack: init });
     }
 
     async notify(event: NotificationEvent, record: PromotionRecord): Promise<void> {
@@ -83,6 +86,23 @@ export class SlackNotifier implements Notifier {
 /** Sends to every notifier at once; one that is slow does not delay another. */
 export class Notifiers implements Notifier {
     constructor(readonly notifiers: readonly Notifier[]) {}
+
+    /**
+     * Every notifier of the stages, each configuration once: a channel that staging and
+     * production both name hears of a promotion once, not once per stage.
+     */
+    static distinct(notifiers: readonly Notifier[]): Notifiers {
+        const leaves = notifiers.flatMap((n) => (n instanceof Notifiers ? n.notifiers : [n]));
+        const seen = new Set<string>();
+        return new Notifiers(
+            leaves.filter((n) => {
+                if (n.sameAs === undefined) return true;
+                if (seen.has(n.sameAs)) return false;
+                seen.add(n.sameAs);
+                return true;
+            }),
+        );
+    }
 
     async notify(event: NotificationEvent, record: PromotionRecord): Promise<void> {
         await Promise.all(this.notifiers.map((n) => n.notify(event, record).catch(() => undefined)));

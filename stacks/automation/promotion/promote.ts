@@ -3,6 +3,7 @@ import { ChecklistInput, InvalidInputError, ReleaseInProgressError, liveArtifact
 import { summariseEngineError } from "../engine-error";
 import { GateRefusal, PromotionRolledBack, RepositoryOutOfStep } from "../errors";
 import { Hooks, NotificationEvent, Notifier } from "../hooks/hook-types";
+import { Notifiers } from "../hooks/slack-notifier";
 import { GateResult, PromotionRecord, startRecord } from "../records/promotion-record";
 import { WriteBackRecord } from "../records/write-back-record";
 import type { StageFile } from "../repository/release-repository";
@@ -175,7 +176,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
         gate({ gate: "lock", outcome: "pass", detail: `no other promotion on ${request.stages.join(", ")}${taken.broken?.length ? `; ${taken.broken.join("; ")}` : ""}` });
         await recoverInterrupted(request, env, record, gate);
         const plans = await planStages(request, target, env, record);
-        notifiers = [...new Set(plans.map((p) => p.notifier))];
+        notifiers = [Notifiers.distinct(plans.map((p) => p.notifier))];
         await checkWriteBack(env, stageFiles(plans), gate);
         await checkDrift(plans, env, gate);
         emit({

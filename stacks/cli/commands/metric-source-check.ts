@@ -19,6 +19,9 @@ export async function checkMetricSource(rawSettings: unknown, outputs: StackOutp
         await source.measure({ service, track, windowSeconds: 60 }, AbortSignal.timeout(5_000));
         return { source: source.name, answers: true };
     } catch (err) {
-        return { source: source.name, answers: false, reason: (err as Error).message.split("\n")[0].slice(0, 160) };
+        // The status line already names the source; the query text belongs to the promotion's report, not here.
+        const message = (err as Error).message.split("\n")[0];
+        const reason = message.replace(`${source.name}: `, "").replace(/ \(query: .*$/, "");
+        return { source: source.name, answers: false, reason };
     }
 }

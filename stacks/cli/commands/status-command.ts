@@ -175,7 +175,11 @@ function render(s: StackStatus): string {
         lines.push(
             s.metrics.answers
                 ? `  metrics      ✔ ${s.metrics.source} answers`
-                : `  metrics      ✘ ${s.metrics.source} does not answer: ${s.metrics.reason}\n${"".padEnd(15)}every analysis would be inconclusive: start it again (on the local platform, \`pulumi up -s ${s.stack}\`)`,
+                : [
+                      `  metrics      ✘ ${s.metrics.source} does not answer`,
+                      `${"".padEnd(15)}${s.metrics.reason}`,
+                      `${"".padEnd(15)}every analysis would be inconclusive: start it again (on the local platform, \`pulumi up -s ${s.stack}\`)`,
+                  ].join("\n"),
         );
     } else if (s.metrics?.answers === false) {
         lines.push(`  metrics      ✘ ${s.metrics.reason}`);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import pino from "pino";
-import { createNotifier } from "../../../stacks/automation/hooks/slack-notifier";
+import { Notifiers, createNotifier } from "../../../stacks/automation/hooks/slack-notifier";
 import { configLookup } from "../../../stacks/automation/hooks/secrets";
 import { PromotionRecordSchema } from "../../../stacks/automation/records/promotion-record";
 import { rollbackRecord, successRecord } from "../../unit/records/fixtures";
@@ -51,6 +51,16 @@ describe("Slack notifier (real HTTP servers)", function () {
         const sent = JSON.parse(captured.lines[0]);
         assert.equal(sent.msg, "notification succeeded sent");
         assert.equal(sent.webhook, `http://127.0.0.1:${s.port}/***`);
+    });
+
+    it("posts once to a webhook that two stages both configure, and to each channel of its own", async () => {
+        const s = await server(200);
+        const stage = (channel?: string) => createNotifier({ slack: [{ webhookUrl: `${s.url}${SECRET_PATH}` }, ...(channel ? [{ webhookUrl: `${s.url}${SECRET_PATH}`, channel }] : [])] });
+        await Notifiers.distinct([stage(), stage()]).notify("rolled-back", rolledBack);
+        assert.equal(s.received.length, 1, "staging and production name the same webhook: one message");
+        await Notifiers.distinct([stage(), stage("#prod")]).notify("rolled-back", rolledBack);
+        assert.equal(s.received.length, 3, "a second channel on the same webhook is a destination of its own");
+        assert.deepEqual(s.received.slice(1).map((r) => (JSON.parse(r.body) as { channel?: string }).channel), [undefined, "#prod"]);
     });
 
     it("a failing server does not throw: a warning is logged, and the URL never appears in it", async () => {
