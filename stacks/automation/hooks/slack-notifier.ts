@@ -92,7 +92,7 @@ export class Notifiers implements Notifier {
      * production both name hears of a promotion once, not once per stage.
      */
     static distinct(notifiers: readonly Notifier[]): Notifiers {
-        const leaves = notifiers.flatMap((n) => (n instanceof Notifiers ? n.notifiers : [n]));
+        const leaves = [...new Set(notifiers.flatMap((n) => (n instanceof Notifiers ? n.notifiers : [n])))];
         const seen = new Set<string>();
         return new Notifiers(
             leaves.filter((n) => {
