@@ -4,7 +4,7 @@ import { AnalysisConfig } from "../release/analysis";
 import { InputProblem, InvalidInputError, problemsFromZod } from "../release/errors";
 import { ReleaseState, ReleaseStateInput } from "../release/release-state";
 import { ServiceSpec, ServiceSpecInput, ServiceSpecSchema } from "../release/service-spec";
-import { environmentProblems } from "../release/spec-problems";
+import { environmentProblems, rollingBatchProblems } from "../release/spec-problems";
 import { DEFAULT_CANARY_HEADER } from "../release/traffic-plan";
 import { cpuCores, fargateSize, memoryMiB } from "./fargate";
 
@@ -229,7 +229,7 @@ export function serviceProblems(
             message: `${component} runs the "${strategy}" strategy but the release is "${service.release.strategy}": use ${factory}, which picks the component from the strategy`,
         });
     }
-    problems.push(...environmentProblems(service, links));
+    problems.push(...environmentProblems(service, links), ...rollingBatchProblems(service, "aws"));
     return { problems, service };
 }
 

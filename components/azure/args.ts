@@ -3,7 +3,7 @@ import { z } from "zod";
 import { InputProblem, InvalidInputError, problemsFromZod } from "../release/errors";
 import { ReleaseState, ReleaseStateInput } from "../release/release-state";
 import { ServiceSpec, ServiceSpecInput, ServiceSpecSchema } from "../release/service-spec";
-import { environmentProblems } from "../release/spec-problems";
+import { environmentProblems, rollingBatchProblems } from "../release/spec-problems";
 
 /** A service spec whose release is of one strategy. */
 export type ServiceInputOf<R extends ReleaseStateInput> = Omit<ServiceSpecInput, "release"> & { readonly release: R };
@@ -120,7 +120,7 @@ export function baseProblems(args: AzureServiceBaseArgs | undefined): { problems
         problems.push(...problemsFromZod(parsed.error, "service"));
     } else {
         service = parsed.data;
-        problems.push(...environmentProblems(service, links));
+        problems.push(...environmentProblems(service, links), ...rollingBatchProblems(service, "azure"));
         for (const [key, ref] of Object.entries(service.secretEnv)) {
             if (!VAULT_NAME.test(ref.secretName)) {
                 problems.push({

@@ -6,7 +6,7 @@ import { LABEL, isLabelValue } from "./labels";
 const ARTIFACT_FIELDS: Record<ServiceSpec["release"]["strategy"], readonly string[]> = {
     canary: ["stable", "canary"],
     blueGreen: ["blue", "green"],
-    rolling: ["current"],
+    rolling: ["current", "next"],
 };
 
 const CPU = /^([0-9]+)m$|^([0-9]+(?:\.[0-9]+)?)$/;

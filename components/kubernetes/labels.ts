@@ -1,7 +1,7 @@
 import { Color } from "../release/blue-green";
 
-/** A canary track (`stable`, `canary`), the single track of a rolling service (`current`), or a blue-green color. */
-export type Track = "stable" | "canary" | "current";
+/** A canary track (`stable`, `canary`), a rolling service's track (`current`, and `next` mid-update), or a blue-green color. */
+export type Track = "stable" | "canary" | "current" | "next";
 
 /** Which pods a selector picks: one track, one color, or every pod of the service. */
 export type PodGroup = { readonly track: Track } | { readonly color: Color } | Record<string, never>;

@@ -45,8 +45,16 @@ export function directRoute(current: ReleaseState, restore: readonly ReleaseStat
             }
             break;
         }
-        case "rolling":
-            return { kind: "already", split };
+        case "rolling": {
+            const n = next as typeof current;
+            if (!sameArtifact(current.current, n.current)) {
+                return { kind: "up-only", reason: `the current track runs ${current.current.version}, not ${n.current.version}: the up deploys it first` };
+            }
+            if (n.weight > 0 && !sameArtifact(current.next, n.next)) {
+                return { kind: "up-only", reason: `the next track does not run ${n.next?.version}: the up deploys it first` };
+            }
+            break;
+        }
     }
     return { kind: "route", split };
 }

@@ -11,7 +11,7 @@ import {
     sameState,
     settledArtifact,
 } from "./release-state";
-import { RollingRelease } from "./rolling";
+import { RollingRelease, rollingBatchSize } from "./rolling";
 
 export type StepKind =
     | "canary-weight" // shift a share of traffic to the canary track
@@ -20,7 +20,8 @@ export type StepKind =
     | "bluegreen-deploy" // the new artifact on the idle color, reachable on the preview endpoint
     | "bluegreen-switch" // the idle color becomes active
     | "bluegreen-scale-down" // the previous color scales down once its delay has passed
-    | "rolling-update" // the platform's rolling update to the new artifact
+    | "rolling-batch" // the new artifact on a further batch of replicas (the `next` track)
+    | "rolling-update" // the new artifact on every replica (the last batch, or the platform's own rolling update)
     | "restore"; // a rollback state
 
 /**
@@ -74,12 +75,21 @@ export class ReleaseInProgressError extends Error {
 
 type Draft = Omit<PlannedStep, "index" | "promotes"> & { readonly promotes?: boolean };
 
+export interface PlanOptions {
+    /**
+     * The service's replicas, where the platform rolls batch by batch under the release
+     * engine (local, Kubernetes). Without it a rolling release is one step: the platform's own
+     * rolling update, verified once it is done.
+     */
+    readonly rollingReplicas?: number;
+}
+
 /**
  * Turns "release `target`" into the ordered release states a promotion walks through.
  * Pure: every state is re-validated with the release schema, so a plan never holds a state
  * the components would reject.
  */
-export function planRelease(current: ReleaseState, target: Artifact): ReleasePlan {
+export function planRelease(current: ReleaseState, target: Artifact, options: PlanOptions = {}): ReleasePlan {
     if (!target.version) {
         throw new InvalidInputError("release", [{ path: "version", message: "version is missing: pass the version to release" }]);
     }
@@ -99,7 +109,7 @@ export function planRelease(current: ReleaseState, target: Artifact): ReleasePla
             drafts = planBlueGreen(current, target);
             break;
         case "rolling":
-            drafts = planRolling(current, target);
+            drafts = planRolling(current, target, options.rollingReplicas);
             break;
     }
     return { from: current, target, steps: number(drafts) };
@@ -173,12 +183,40 @@ function planBlueGreen(current: BlueGreenRelease, target: Artifact): Draft[] {
     ];
 }
 
-function planRolling(current: RollingRelease, target: Artifact): Draft[] {
+function planRolling(current: RollingRelease, target: Artifact, replicas: number | undefined): Draft[] {
+    const from = current.current.version;
+    const batches: Draft[] = [];
+    if (replicas !== undefined && replicas > 1) {
+        // Seed 001: one batch of servers at a time, each verified before the next. A batch runs
+        // as the `next` track beside `current`, so it is analysed against it in the same window.
+        const size = rollingBatchSize(current, replicas);
+        const partial: { updated: number; weight: number }[] = [];
+        for (let updated = size; updated < replicas; updated += size) {
+            const weight = Math.round((updated * 100) / replicas);
+            if (weight >= 1 && weight <= 99 && !partial.some((p) => p.weight === weight)) partial.push({ updated, weight });
+        }
+        partial.forEach(({ updated, weight }, i) =>
+            batches.push({
+                kind: "rolling-batch",
+                summary: `batch ${i + 1}/${partial.length + 1}: ${target.version} on ${updated} of ${replicas} replicas (${weight}% of traffic; ${from} keeps ${replicas - updated})`,
+                state: revalidate({ ...current, next: target, weight }),
+                verify: "analysis",
+                bakeSeconds: current.bakeSeconds,
+                waitSeconds: 0,
+                candidateTrack: "next",
+                baseline: { track: "current", measuredBefore: false },
+            }),
+        );
+    }
+    const summary = batches.length
+        ? `batch ${batches.length + 1}/${batches.length + 1}: ${target.version} on all ${replicas} replicas; the next track goes away`
+        : `roll ${from} → ${target.version} (maxSurge ${current.maxSurge}, maxUnavailable ${current.maxUnavailable})`;
     return [
+        ...batches,
         {
             kind: "rolling-update",
-            summary: `roll ${current.current.version} → ${target.version} (maxSurge ${current.maxSurge}, maxUnavailable ${current.maxUnavailable})`,
-            state: revalidate({ ...current, current: target }),
+            summary,
+            state: revalidate({ ...current, current: target, next: undefined, weight: 0 }),
             verify: "analysis",
             bakeSeconds: current.bakeSeconds,
             waitSeconds: 0,
@@ -203,6 +241,8 @@ export function planRollback(current: ReleaseState, lastGood: ReleaseState): Pla
         drafts = rollbackCanary(current, lastGood);
     } else if (current.strategy === "blueGreen" && lastGood.strategy === "blueGreen") {
         drafts = rollbackBlueGreen(current, lastGood);
+    } else if (current.strategy === "rolling" && lastGood.strategy === "rolling") {
+        drafts = rollbackRolling(current, lastGood);
     } else {
         drafts = [lastGood];
     }
@@ -230,6 +270,11 @@ function rollbackCanary(current: CanaryRelease, lastGood: CanaryRelease): Releas
         return [{ ...current, stable: lastGood.stable }];
     }
     return [];
+}
+
+function rollbackRolling(current: RollingRelease, lastGood: RollingRelease): ReleaseState[] {
+    // Mid-update the current track still runs the good artifact: all traffic back on it first.
+    return current.next && current.weight > 0 && sameArtifact(current.current, lastGood.current) ? [{ ...current, weight: 0 }] : [];
 }
 
 function rollbackBlueGreen(current: BlueGreenRelease, lastGood: BlueGreenRelease): ReleaseState[] {
@@ -283,6 +328,6 @@ export function settledAt(state: ReleaseState, artifact: Artifact): ReleaseState
             return revalidate({ ...state, [color]: artifact, active: color, idleScaledDown: state[otherColor(color)] !== undefined });
         }
         case "rolling":
-            return revalidate({ ...state, current: artifact });
+            return revalidate({ ...state, current: artifact, next: undefined, weight: 0 });
     }
 }

@@ -33,7 +33,7 @@ export function trafficSplit(state: ReleaseState): TrafficSplit {
         case "blueGreen":
             return { [state.active]: 100, [otherColor(state.active)]: 0 };
         case "rolling":
-            return { current: 100 };
+            return state.next ? { current: 100 - state.weight, next: state.weight } : { current: 100 };
     }
 }
 
@@ -59,7 +59,7 @@ export function candidateArtifact(state: ReleaseState): Artifact | undefined {
             return idle && !state.idleScaledDown && !sameArtifact(idle, state[state.active]) ? idle : undefined;
         }
         case "rolling":
-            return undefined;
+            return state.next;
     }
 }
 
@@ -83,7 +83,7 @@ export function isSettled(state: ReleaseState): boolean {
         case "blueGreen":
             return state.idleScaledDown || !state[otherColor(state.active)];
         case "rolling":
-            return true;
+            return state.next === undefined;
     }
 }
 
@@ -123,6 +123,8 @@ export function describeState(state: ReleaseState): string {
             return `${state.active} ${state[state.active]!.version} active, ${idleText}`;
         }
         case "rolling":
-            return `${state.current.version} (rolling)`;
+            return state.next
+                ? `current ${state.current.version} ${100 - state.weight}%, next ${state.next.version} ${state.weight}% (rolling)`
+                : `${state.current.version} (rolling)`;
     }
 }

@@ -33,3 +33,19 @@ export function environmentProblems(service: ServiceSpec, links: Readonly<Record
     }
     return problems;
 }
+
+/**
+ * A rolling release half-way (`next` on part of the replicas) is the release engine's batch by
+ * batch update, which the local platform and Kubernetes run; a cloud platform's own rolling
+ * update replaces every task or instance in one go, so it cannot hold that state.
+ */
+export function rollingBatchProblems(service: ServiceSpec, platform: string): InputProblem[] {
+    const release = service.release;
+    if (release.strategy !== "rolling" || !release.next) return [];
+    return [
+        {
+            path: "service.release.next",
+            message: `${platform} rolls every replica in one update, so a rolling release cannot run ${release.next.version} on part of them: remove next and weight (batch by batch runs on local and kubernetes)`,
+        },
+    ];
+}

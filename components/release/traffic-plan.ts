@@ -1,13 +1,14 @@
 import { Artifact } from "./artifact";
 import { COLORS, Color, otherColor } from "./blue-green";
 import { ReleaseState } from "./release-state";
+import { rollingReplicas } from "./rolling";
 import { SizingMode, canarySizing, colorReplicas } from "./sizing";
 
 /** The header that sends a request to the candidate (canary track or idle color), as Argo Rollouts' header routing: every platform's default. */
 export const DEFAULT_CANARY_HEADER = { name: "X-Canary", value: "always" } as const;
 
 /**
- * One track (canary `stable`/`canary`, rolling `current`) or color (`blue`/`green`) as a router
+ * One track (canary `stable`/`canary`, rolling `current`/`next`) or color (`blue`/`green`) as a router
  * sees it. Pure: each platform maps it onto its Deployments and Services, target groups, Lambda
  * versions, Container Apps revisions, App Service slots or HAProxy servers.
  */
@@ -64,8 +65,11 @@ export function planTraffic(state: ReleaseState, replicas: number, options: Traf
     const tracks = plannedTracks(state, replicas, options);
     const primary = tracks.find((t): t is PlannedTrack => t.role === "primary")!;
     const candidate = tracks.find((t) => t.role === "candidate");
-    // A rolling update has no candidate; a blue-green idle color is reached apart only with preview on.
-    const header = candidate && (state.strategy === "canary" || (state.strategy === "blueGreen" && state.preview)) ? { track: candidate.name, answers: candidate.replicas > 0 } : undefined;
+    // A rolling batch and a canary answer the candidate header; a blue-green idle color only with preview on.
+    const header =
+        candidate && (state.strategy === "canary" || (state.strategy === "rolling" && state.next) || (state.strategy === "blueGreen" && state.preview))
+            ? { track: candidate.name, answers: candidate.replicas > 0 }
+            : undefined;
     return {
         tracks,
         primary,
@@ -98,7 +102,13 @@ function plannedTracks(state: ReleaseState, replicas: number, options: TrafficOp
                     role: color === state.active ? "primary" : "candidate",
                 }));
         }
-        case "rolling":
-            return [{ name: "current", artifact: state.current, weight: 100, replicas, role: "primary" }];
+        case "rolling": {
+            // Mid-update the share is the next track's share of the replicas, as Kubernetes
+            // spreads a Service's requests over its pods; a router is given the same weights.
+            const sizes = options.sizing === "fullSize" ? { current: replicas, next: state.next ? replicas : 0 } : rollingReplicas(state.weight, replicas);
+            const current: PlannedTrack = { name: "current", artifact: state.current, weight: 100 - state.weight, replicas: sizes.current, role: "primary" };
+            if (!state.next && !options.everyTrack) return [current];
+            return [current, { name: "next", artifact: state.next, weight: state.weight, replicas: sizes.next, role: "candidate" }];
+        }
     }
 }

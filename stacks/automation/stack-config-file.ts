@@ -8,7 +8,7 @@ const SERVICES = "shipgate:services";
 const MOVING: Record<ReleaseState["strategy"], string[]> = {
     canary: ["stable", "canary", "weight"],
     blueGreen: ["blue", "green", "active", "preview", "idleScaledDown"],
-    rolling: ["current"],
+    rolling: ["current", "next", "weight"],
 };
 
 /**

@@ -38,8 +38,11 @@ export interface KubernetesFixture {
 }
 
 /** The shipped stack file, moved onto the cluster: same services, releases, router and hostnames. */
-function onKubernetes(stack: KubeStack, cluster: KubeCluster, prometheusUrl: string, externalUrl?: string): Record<string, any> {
+function onKubernetes(stack: KubeStack, cluster: KubeCluster, prometheusUrl: string, externalUrl?: string, options: KubernetesFixtureOptions = {}): Record<string, any> {
     const config = structuredClone(shippedStackConfig(stack)) as Record<string, any>;
+    if (options.service) {
+        for (const [name, spec] of Object.entries(config["shipgate:services"] as Record<string, Record<string, any>>)) config["shipgate:services"][name] = options.service(stack, name, spec);
+    }
     delete config["shipgate:local"];
     config["shipgate:platform"] = "kubernetes";
     const kube = config["shipgate:kubernetes"];
@@ -61,9 +64,14 @@ function onKubernetes(stack: KubeStack, cluster: KubeCluster, prometheusUrl: str
     return config;
 }
 
-export async function kubernetesFixture(): Promise<KubernetesFixture> {
+export interface KubernetesFixtureOptions {
+    /** A service's spec as the test wants it (another strategy, more replicas), from the shipped one. */
+    readonly service?: (stack: KubeStack, name: string, spec: Record<string, any>) => Record<string, any>;
+}
+
+export async function kubernetesFixture(options: KubernetesFixtureOptions = {}): Promise<KubernetesFixture> {
     const cluster = await startCluster();
-    const traffic = await startTrackTraffic(["backend", "frontend"], ["stable", "canary", "blue", "green"]);
+    const traffic = await startTrackTraffic(["backend", "frontend"], ["stable", "canary", "blue", "green", "current", "next"]);
     const project = await createTestProject("shipgate-kube-");
     installKubernetesPlugin(project.env);
     const prometheusDir = prometheusPaths(path.join(project.dir, "prometheus"));
@@ -79,7 +87,7 @@ export async function kubernetesFixture(): Promise<KubernetesFixture> {
     const gateway = await startRouteDataPlane(objects, namespace("production"), "backend", "X-Canary");
     const stacks = {} as Record<KubeStack, Stack>;
     for (const name of ["staging", "production"] as const) {
-        stacks[name] = await project.stack(name, onKubernetes(name, cluster, `http://127.0.0.1:${promPort}`, name === "production" ? gateway.url : undefined));
+        stacks[name] = await project.stack(name, onKubernetes(name, cluster, `http://127.0.0.1:${promPort}`, name === "production" ? gateway.url : undefined, options));
         await stacks[name].setConfig("shipgate:kubeconfig", { value: kubeconfig, secret: true });
         await stacks[name].up({ color: "never" });
     }

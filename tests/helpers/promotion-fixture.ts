@@ -71,6 +71,8 @@ async function routerStats(statsPort: number, service: string): Promise<Record<s
 export interface PromotionFixtureOptions {
     /** More of a stack's `shipgate:promotion` (a migration, hooks), merged over the fixture's own. */
     readonly promotion?: (stack: "staging" | "production") => Record<string, unknown>;
+    /** A service's spec as the test wants it (another strategy, more replicas), from the shipped one with short bakes. */
+    readonly service?: (stack: "staging" | "production", name: string, spec: Record<string, any>) => Record<string, any>;
 }
 
 /** `env`: the project's backend and its credentials, when not the test's own file:// folder. */
@@ -85,6 +87,9 @@ export async function promotionFixture(basePort: number, env: Record<string, str
         const c = shorten(relocateLocalPlatform(shippedStackConfig(stack), basePorts[stack]), faultsFiles[stack]);
         c["shipgate:local"].stateDir = path.join(project.dir, ".shipgate", "local", stack);
         c["shipgate:promotion"] = { ...c["shipgate:promotion"], ...options.promotion?.(stack) };
+        if (options.service) {
+            for (const [name, spec] of Object.entries(c["shipgate:services"] as Record<string, Record<string, any>>)) c["shipgate:services"][name] = options.service(stack, name, spec);
+        }
         return c;
     };
     const stacks = {

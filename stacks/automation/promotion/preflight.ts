@@ -54,7 +54,10 @@ export async function planStages(request: PromoteRequest, target: Artifact, env:
             .filter((s) => wanted.includes(s))
             .map((service) => {
                 const lastGood = config.services[service].release;
-                const steps = planRelease(lastGood, target).steps;
+                // Local processes and Kubernetes pods roll batch by batch under the engine; the
+                // cloud platforms' own rolling updates (ECS, App Service) run as one step.
+                const batches = config.platform === "local" || config.platform === "kubernetes";
+                const steps = planRelease(lastGood, target, { rollingReplicas: batches ? config.services[service].replicas : undefined }).steps;
                 record.versions.push({ stage, service, strategy: lastGood.strategy, from: liveArtifact(lastGood).version, to: target.version, lastGood });
                 return { service, lastGood, steps, healthPath: config.services[service].healthPath };
             });

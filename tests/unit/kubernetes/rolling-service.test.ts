@@ -5,8 +5,8 @@ import { RollingRelease } from "../../../components/release/rolling";
 import { RollingReleaseInput } from "../../../components/release/rolling";
 import { planRelease } from "../../../components/release/planner";
 import { parseReleaseState } from "../../../components/release/release-state";
-import { findResource, promiseOf, resourceNames } from "../helpers/pulumi-mocks";
-import { GATEWAY, NAMESPACE, NGINX, NO_ROUTER, T, build, containerOf, loadComponents, routeWeights, selectorOf, serviceSpec } from "./fixtures";
+import { dependencyRecorder, findResource, promiseOf, resourceNames } from "../helpers/pulumi-mocks";
+import { GATEWAY, NAMESPACE, NGINX, NO_ROUTER, T, build, containerOf, headerTarget, loadComponents, routeWeights, selectorOf, serviceSpec } from "./fixtures";
 
 const CURRENT: RollingReleaseInput = { strategy: "rolling", current: "1.0.0" };
 
@@ -73,5 +73,44 @@ describe("RollingService", () => {
         assert.equal(await promiseOf(component.endpoint), "http://backend.shop.svc.cluster.local:8080");
         assert.equal(await promiseOf(component.strategy), "rolling");
         assert.equal(await promiseOf(component.previewEndpoint), undefined);
+    });
+
+    describe("batch by batch", () => {
+        const [batch] = planRelease(parseReleaseState(CURRENT), { version: "2.0.0" }, { rollingReplicas: 4 }).steps;
+
+        it("runs a batch as backend-next on its share of the replicas; backend keeps the rest on the version it had", async () => {
+            assert.equal(batch.kind, "rolling-batch");
+            const component = await rolling(batch.state as RollingRelease);
+            assert.deepEqual(resourceNames(T.deployment), ["backend", "backend-next"]);
+            assert.equal(containerOf(findResource(T.deployment, "backend")).image, "ghcr.io/acme/backend:1.0.0");
+            assert.equal(containerOf(findResource(T.deployment, "backend-next")).image, "ghcr.io/acme/backend:2.0.0");
+            assert.deepEqual([findResource(T.deployment, "backend").inputs.spec.replicas, findResource(T.deployment, "backend-next").inputs.spec.replicas], [2, 2]);
+            assert.deepEqual(selectorOf(T.deployment, "backend-next"), { "app.kubernetes.io/name": "backend", "shipgate.dev/track": "next" });
+            assert.deepEqual(routeWeights(findResource(T.httpRoute, "backend")), { backend: 50, "backend-next": 50 });
+            assert.equal(headerTarget(findResource(T.httpRoute, "backend")), "backend-next", "the candidate header reaches the batch");
+            assert.equal(await promiseOf(component.version), "1.0.0", "the live version until the last batch");
+            assert.equal(await promiseOf(component.previewEndpoint), "http://backend-next.shop.svc.cluster.local:8080");
+            const tracks = await promiseOf(component.tracks);
+            assert.deepEqual([tracks.current.version, tracks.current.replicas, tracks.next?.version, tracks.next?.replicas], ["1.0.0", 2, "2.0.0", 2]);
+        });
+
+        it("scales backend down only once the batch is ready, and moves traffic only once both are", async () => {
+            const recorder = dependencyRecorder();
+            await build(() => new k8s.RollingService("backend", { namespace: NAMESPACE, service: serviceSpec(batch.state as RollingRelease), router: GATEWAY }, { transformations: recorder.transformations }));
+            assert.deepEqual(await recorder.dependsOn(T.deployment, "backend"), ["backend-next"]);
+            assert.deepEqual(await recorder.dependsOn(T.httpRoute, "backend"), ["backend", "backend-next"]);
+        });
+
+        it("with no router, Service backend selects every pod of the app, so the batch's share is its share of the pods", async () => {
+            await rolling(batch.state as RollingRelease, NO_ROUTER);
+            assert.deepEqual(selectorOf(T.service, "backend"), { "app.kubernetes.io/name": "backend" });
+            assert.deepEqual(selectorOf(T.service, "backend-next"), { "app.kubernetes.io/name": "backend", "shipgate.dev/track": "next" });
+        });
+
+        it("a rollback's first state keeps the batch at 0 pods and every replica back on backend", async () => {
+            await rolling({ ...CURRENT, next: "2.0.0", weight: 0 });
+            assert.deepEqual([findResource(T.deployment, "backend").inputs.spec.replicas, findResource(T.deployment, "backend-next").inputs.spec.replicas], [4, 0]);
+            assert.deepEqual(routeWeights(findResource(T.httpRoute, "backend")), { backend: 100, "backend-next": 0 });
+        });
     });
 });

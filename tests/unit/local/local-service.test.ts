@@ -84,7 +84,7 @@ describe("local service components", () => {
             // No canary: the canary server is still declared (parked), so it is still described.
             [{ strategy: "canary", stable: "1.0.0" }, { stable: "stable", canary: "canary" }],
             [{ strategy: "blueGreen", blue: "1.0.0", active: "blue" }, { blue: "blue", green: "green" }],
-            [{ strategy: "rolling", current: "1.0.0" }, { current: "current" }],
+            [{ strategy: "rolling", current: "1.0.0" }, { current: "current", next: "next" }],
         ] as const) {
             const svc = await build(release);
             const descriptor = await promiseOf(svc.router);

@@ -11,6 +11,7 @@ import {
     sameState,
     settledAt,
     describeState,
+    isSettled,
     trafficSplit,
 } from "../../../components/release";
 
@@ -120,6 +121,47 @@ describe("release planner", () => {
         assert.doesNotThrow(() => planRelease(target, { version: "4.0.0" }), "no release is left in flight");
     });
 
+    it("rolls 4 replicas two at a time (25% surge + 25% unavailable): half on the next track, analysed beside current, then all", () => {
+        const from = parseReleaseState({ strategy: "rolling", current: "1.0.0", bakeSeconds: 60 });
+        const plan = planRelease(from, v2, { rollingReplicas: 4 });
+        assert.deepEqual(
+            plan.steps.map((s) => [s.kind, describeState(s.state), s.verify, s.candidateTrack, s.baseline, s.bakeSeconds, s.promotes]),
+            [
+                ["rolling-batch", "current 1.0.0 50%, next 2.0.0 50% (rolling)", "analysis", "next", { track: "current", measuredBefore: false }, 60, false],
+                ["rolling-update", "2.0.0 (rolling)", "analysis", "current", { track: "current", measuredBefore: true }, 60, true],
+            ],
+        );
+        assert.equal(plan.steps[0].summary, "batch 1/2: 2.0.0 on 2 of 4 replicas (50% of traffic; 1.0.0 keeps 2)");
+        assert.equal(plan.steps[1].summary, "batch 2/2: 2.0.0 on all 4 replicas; the next track goes away");
+    });
+
+    it("rolls one replica at a time with maxSurge 1 and maxUnavailable 0: a batch per replica", () => {
+        const from = parseReleaseState({ strategy: "rolling", current: "1.0.0", maxSurge: 1, maxUnavailable: 0 });
+        const steps = planRelease(from, v2, { rollingReplicas: 5 }).steps;
+        assert.deepEqual(steps.map((s) => trafficSplit(s.state).next ?? "done"), [20, 40, 60, 80, "done"]);
+        assert.ok(isSettled(steps.at(-1)!.state));
+        assert.ok(steps.slice(0, -1).every((s) => !isSettled(s.state)));
+    });
+
+    it("rolls in one step where the platform rolls on its own (no replicas given) or there is one replica", () => {
+        const from = parseReleaseState({ strategy: "rolling", current: "1.0.0" });
+        for (const plan of [planRelease(from, v2), planRelease(from, v2, { rollingReplicas: 1 })]) {
+            assert.deepEqual(plan.steps.map((s) => s.kind), ["rolling-update"]);
+            assert.equal(plan.steps[0].summary, "roll 1.0.0 → 2.0.0 (maxSurge 25%, maxUnavailable 25%)");
+        }
+    });
+
+    it("rolls a failed batch back traffic first: all of it on current, which still runs the last good version, then the next track goes", () => {
+        const lastGood = parseReleaseState({ strategy: "rolling", current: "1.0.0", maxSurge: 1, maxUnavailable: 0 });
+        const failed = planRelease(lastGood, v2, { rollingReplicas: 4 }).steps[1].state;
+        assert.equal(describeState(failed), "current 1.0.0 50%, next 2.0.0 50% (rolling)");
+        assert.deepEqual(
+            planRollback(failed, lastGood).map((s) => describeState(s.state)),
+            ["current 1.0.0 100%, next 2.0.0 0% (rolling)", "1.0.0 (rolling)"],
+        );
+        assert.throws(() => planRelease(failed, { version: "3.0.0" }, { rollingReplicas: 4 }), ReleaseInProgressError);
+    });
+
     it("has nothing to do when the state already is the last good one", () => {
         const state = parseReleaseState({ strategy: "rolling", current: "1.0.0" });
         assert.deepEqual(planRollback(state, state), []);
@@ -140,6 +182,8 @@ const blueGreenState = fc
     );
 const rollingState = version.map((v) => parseReleaseState({ strategy: "rolling", current: v }));
 const anyState: fc.Arbitrary<ReleaseState> = fc.oneof(canaryState, blueGreenState, rollingState);
+const replicas = fc.integer({ min: 1, max: 40 });
+const surge = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 100 }).map((p) => `${p}%`));
 
 describe("release planner properties", () => {
     it("canary weights never decrease and the last traffic step is 100", () => {
@@ -159,20 +203,35 @@ describe("release planner properties", () => {
 
     it("every plan ends with the target live and settled", () => {
         fc.assert(
-            fc.property(anyState, version, (from, target) => {
+            fc.property(anyState, version, replicas, (from, target, rollingReplicas) => {
                 fc.pre(target !== liveArtifact(from).version);
-                const plan = planRelease(from, { version: target });
+                const plan = planRelease(from, { version: target }, { rollingReplicas });
                 const last = plan.steps[plan.steps.length - 1].state;
                 assert.equal(liveArtifact(last).version, target);
+                assert.ok(isSettled(last));
+            }),
+        );
+    });
+
+    it("rolling batches grow, each moves at most a batch of replicas, and every replica is on the target at the end", () => {
+        fc.assert(
+            fc.property(rollingState, version, replicas, surge, surge, (from, target, rollingReplicas, maxSurge, maxUnavailable) => {
+                const zero = (v: number | string) => v === 0 || v === "0%";
+                fc.pre(target !== liveArtifact(from).version && !(zero(maxSurge) && zero(maxUnavailable)));
+                const state = parseReleaseState({ ...from, maxSurge, maxUnavailable });
+                const weights = planRelease(state, { version: target }, { rollingReplicas }).steps.map((s) => trafficSplit(s.state).next ?? 100);
+                assert.equal(weights.at(-1), 100);
+                for (let i = 1; i < weights.length; i++) assert.ok(weights[i] > weights[i - 1], `weights ${weights} do not grow`);
+                assert.ok(weights.length <= rollingReplicas, `${weights.length} steps for ${rollingReplicas} replicas`);
             }),
         );
     });
 
     it("a rollback from any step ends exactly in the last good state", () => {
         fc.assert(
-            fc.property(anyState, version, fc.nat(), (lastGood, target, pick) => {
+            fc.property(anyState, version, fc.nat(), replicas, (lastGood, target, pick, rollingReplicas) => {
                 fc.pre(target !== liveArtifact(lastGood).version);
-                const plan = planRelease(lastGood, { version: target });
+                const plan = planRelease(lastGood, { version: target }, { rollingReplicas });
                 const failed = plan.steps[pick % plan.steps.length].state;
                 const rollback = planRollback(failed, lastGood);
                 assert.ok(rollback.length > 0);

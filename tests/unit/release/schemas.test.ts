@@ -85,6 +85,13 @@ describe("release state schemas", () => {
         assert.match(problemsOf({ strategy: "rolling", current: "1", maxSurge: 0, maxUnavailable: "0%" })[0], /^release\.maxUnavailable: maxSurge and maxUnavailable are both 0/);
     });
 
+    it("rejects a rolling batch that names no next artifact, runs current's, or claims every replica", () => {
+        assert.match(problemsOf({ strategy: "rolling", current: "1", weight: 50 })[0], /^release\.next: next is missing while weight is 50/);
+        assert.match(problemsOf({ strategy: "rolling", current: "1", next: "1", weight: 50 })[0], /^release\.next: next runs the same artifact as current: remove next/);
+        assert.match(problemsOf({ strategy: "rolling", current: "1", next: "2", weight: 100 })[0], /^release\.weight: weight is below 100 .* set current to next's artifact and remove next/);
+        assert.equal(parseReleaseState({ strategy: "rolling", current: "1", next: "2", weight: 0 }).strategy, "rolling", "weight 0 is a rollback's first state: all traffic back on current");
+    });
+
     it("rejects unknown keys instead of ignoring a typo", () => {
         const result = ReleaseStateSchema.safeParse({ strategy: "canary", stable: "1", stpes: [10, 100] });
         assert.equal(result.success, false);

@@ -113,12 +113,24 @@ describe("planTraffic", () => {
     });
 
     describe("rolling", () => {
-        it("one track at full size and all the traffic, no candidate", () => {
-            const plan = planTraffic(state({ strategy: "rolling", current: "3" }), 5, { everyTrack: true });
+        it("settled: one track at full size and all the traffic, no candidate (locally the next server declared, empty)", () => {
+            const plan = planTraffic(state({ strategy: "rolling", current: "3" }), 5);
             assert.deepEqual(tracksOf(plan), { current: "3@100x5" });
             assert.equal(plan.candidate, undefined);
             assert.equal(plan.header, undefined);
             assert.equal(plan.preview, undefined);
+            const local = planTraffic(state({ strategy: "rolling", current: "3" }), 1, { sizing: "fullSize", everyTrack: true });
+            assert.deepEqual(tracksOf(local), { current: "3@100x1", next: "none@0x0" });
+            assert.equal(local.header, undefined);
+        });
+
+        it("mid-update: the batch on the next track with its share of the replicas and the same share of traffic, reached by the header", () => {
+            const plan = planTraffic(state({ strategy: "rolling", current: "3", next: "4", weight: 40 }), 5);
+            assert.deepEqual(tracksOf(plan), { current: "3@60x3", next: "4@40x2" });
+            assert.deepEqual(plan.header, { track: "next", answers: true });
+            assert.equal(plan.preview?.name, "next");
+            // A rollback's first state: every replica and request back on current.
+            assert.deepEqual(tracksOf(planTraffic(state({ strategy: "rolling", current: "3", next: "4", weight: 0 }), 5)), { current: "3@100x5", next: "4@0x0" });
         });
     });
 });
