@@ -331,6 +331,13 @@ describe("EcsService (ECS Fargate behind an ALB, shipgate moving the weights)", 
             assert.fail("expected the args to be rejected");
         };
 
+        it("refuses a rolling release half-way (next on part of the tasks): ECS rolls every task in one update", () => {
+            const found = problemsOf(() => new aws.EcsService("backend", ecsArgs({ strategy: "rolling", current: "1.0.0", next: "2.0.0", weight: 50 })));
+            assert.deepEqual(found, [
+                "service.release.next: aws rolls every replica in one update, so a rolling release cannot run 2.0.0 on part of them: remove next and weight (batch by batch runs on local and kubernetes)",
+            ]);
+        });
+
         it("reports every problem at once, each with its field and fix", () => {
             const found = problemsOf(
                 () =>
