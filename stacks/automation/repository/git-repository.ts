@@ -64,8 +64,7 @@ export class GitRepository {
 
     /** Commits exactly these files (nothing else that is staged), as `identity` when git has none. */
     async commit(files: readonly string[], message: string, identity: GitIdentity): Promise<string> {
-        const configured = (await this.config("user.email")) && (await this.config("user.name"));
-        const author = configured ? [] : ["-c", `user.name=${identity.name}`, "-c", `user.email=${identity.email}`];
+        const author = await this.identityArgs(identity);
         const paths = files.map((f) => this.relative(f));
         await this.git.raw(["add", "--", ...paths]);
         await this.git.raw([...author, "commit", "--quiet", "-m", message, "--", ...paths]);
@@ -102,14 +101,24 @@ export class GitRepository {
         return out.split("\n").filter(Boolean);
     }
 
-    /** Replays HEAD's own commits on `upstream`; other changes in the working copy are stashed and restored. */
-    async rebaseOnto(upstream: string): Promise<void> {
+    /**
+     * Replays HEAD's own commits on `upstream`, as `identity` when git has none (a fresh CI
+     * runner: the replayed commits need a committer); other changes in the working copy are
+     * stashed and restored.
+     */
+    async rebaseOnto(upstream: string, identity: GitIdentity): Promise<void> {
         try {
-            await this.git.raw(["-c", "rebase.autoStash=true", "rebase", "--quiet", upstream]);
+            await this.git.raw([...(await this.identityArgs(identity)), "-c", "rebase.autoStash=true", "rebase", "--quiet", upstream]);
         } catch (err) {
             await this.git.raw(["rebase", "--abort"]).catch(() => undefined);
             throw err;
         }
+    }
+
+    /** `-c user.name=… -c user.email=…` when git has no identity of its own, else nothing. */
+    private async identityArgs(identity: GitIdentity): Promise<string[]> {
+        const configured = (await this.config("user.email")) && (await this.config("user.name"));
+        return configured ? [] : ["-c", `user.name=${identity.name}`, "-c", `user.email=${identity.email}`];
     }
 
     private async config(key: string): Promise<string | undefined> {

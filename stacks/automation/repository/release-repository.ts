@@ -125,7 +125,7 @@ export class ReleaseRepository {
                 }
                 if (attempt >= PUSH_ATTEMPTS) return this.outOfStep(commit, names, `the push was refused ${attempt} times (${push.reason})`, this.retryCommands());
                 rebasedOver += await git.commitsMissing(upstream);
-                await git.rebaseOnto(upstream);
+                await git.rebaseOnto(upstream, this.identity);
                 commit = await git.head();
             }
         } catch (err) {
