@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readLog } from "../../stacks/automation/records/deployment-log";
@@ -11,6 +11,8 @@ import { PromotionFixture, promotionFixture, usersOf } from "../helpers/promotio
 // `shipgate promote` with the shipped policy pack (policies/deployment-gates) and its shipped
 // per-environment config, as a team runs it: the fixture's bakes are seconds long, which the
 // production config's analysis-thresholds gate (5-minute bakes, a 15-minute watch) refuses.
+// Each stack names the pack and its config in a folder of the test's own (the pack a link to
+// the shipped one), so a test can take either away as a mis-typed path in CI would.
 describe("shipgate promote with the shipped policy pack", function () {
     this.timeout(600_000);
     let fx: PromotionFixture;
@@ -20,14 +22,16 @@ describe("shipgate promote with the shipped policy pack", function () {
     // rehearsal clock inside the change window, so the bakes are the only thing wrong.
     const CHECKLIST = path.join(REPO_ROOT, "stacks", "demo", "checklist.json");
     const config = (environment: string) => path.join(configs, `${environment}.json`);
+    const pack = () => path.join(configs, "deployment-gates");
     const shipped = (environment: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, "policies", "config", `${environment}.json`), "utf8")) as Record<string, any>;
 
     before(async function () {
         this.timeout(300_000);
         configs = mkdtempSync(path.join(os.tmpdir(), "shipgate-policy-config-"));
         for (const environment of ["staging", "production"]) writeFileSync(config(environment), JSON.stringify(shipped(environment)));
+        symlinkSync(path.join(REPO_ROOT, "policies", "deployment-gates"), pack());
         fx = await promotionFixture(22300, {}, {
-            promotion: (stack) => ({ policy: { packs: [path.join(REPO_ROOT, "policies", "deployment-gates")], configs: [config(stack)] } }),
+            promotion: (stack) => ({ policy: { packs: [pack()], configs: [config(stack)] } }),
         });
         users = usersOf(fx);
     });
@@ -68,6 +72,42 @@ describe("shipgate promote with the shipped policy pack", function () {
             assert.equal(run.code, 0, run.output);
             assert.match(run.flat, /SUCCEEDED: 2\.2\.0/);
             assert.deepEqual(await versions(), { staging: "2.2.0", production: "2.2.0" });
+        } finally {
+            writeFileSync(config("production"), JSON.stringify(shipped("production")));
+        }
+    });
+
+    /** A refusal in pre-flight: exit 3 for the reason given, no stack and no stack file moved, staging included. */
+    async function refusedAndUnchanged(args: string[], why: RegExp) {
+        const files = { staging: fx.stackFile("staging"), production: fx.stackFile("production") };
+        const before = await versions();
+        const run = await fx.shipgate(args);
+        assert.equal(run.code, 3, run.output);
+        assert.match(run.flat, why);
+        assert.doesNotMatch(run.flat, /DRY RUN OK|SUCCEEDED|gate [a-z]+\/policy:/, "refused before any preview ran");
+        assert.deepEqual(await versions(), before, "no stack moved, staging included");
+        assert.deepEqual({ staging: fx.stackFile("staging"), production: fx.stackFile("production") }, files, "no stack file changed");
+        return run;
+    }
+    const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+    it("refuses production when its pack is missing (renamed), naming the path and the key, dry run or not", async () => {
+        unlinkSync(pack());
+        try {
+            const where = new RegExp(`policy pack ${escaped(pack())} \\(shipgate:promotion\\.policy\\.packs\\[0\\]\\) does not exist: fix the path or restore the folder`);
+            await refusedAndUnchanged(["promote", "2.3.0", "--dry-run", "--approver", "alice", "--checklist", CHECKLIST], where);
+            await refusedAndUnchanged(["promote", "2.3.0", "--service", "backend", "--approver", "alice", "--checklist", CHECKLIST], where);
+            assert.equal(readLog(path.join(fx.project.dir, ".shipgate", "deployments.jsonl")).records.at(-1)?.result, "refused");
+        } finally {
+            if (!existsSync(pack())) symlinkSync(path.join(REPO_ROOT, "policies", "deployment-gates"), pack());
+        }
+    });
+
+    it("refuses production when its policy config is missing, naming the file", async () => {
+        rmSync(config("production"));
+        try {
+            const where = new RegExp(`policy config ${escaped(config("production"))} \\(shipgate:promotion\\.policy\\.configs\\[0\\]\\) does not exist`);
+            await refusedAndUnchanged(["promote", "2.3.0", "--service", "backend", "--approver", "alice", "--checklist", CHECKLIST], where);
         } finally {
             writeFileSync(config("production"), JSON.stringify(shipped("production")));
         }

@@ -21,6 +21,20 @@ export function stageFacts(plan: StagePlan, request: PromoteRequest, staging: St
 
 
 /**
+ * Fail closed: production never runs with gates it was meant to have. Every stage's packs and
+ * configs are looked for before any preview runs, so a path mis-typed for production refuses the
+ * run at once, not after staging's preview; staging only warns (in its preview).
+ */
+export function checkPolicyFiles(plans: readonly StagePlan[], env: PromotionEnvironment): void {
+    for (const plan of plans) {
+        const files = env.policy(plan.stage, plan.environment, plan.settings);
+        if (files.problems.length && plan.environment === "production") {
+            throw new GateRefusal("policy", `${plan.stage}: ${files.problems.join("; ")}`, "the policy gates cannot be evaluated, so production is not promoted: fix the pack or config named above");
+        }
+    }
+}
+
+/**
  * The policy packs judge a stage before any traffic moves: a preview of its first step (what moves
  * traffic first) and of its target (where the release ends), with CI's checklist attached.
  */
@@ -32,12 +46,9 @@ export async function policyPreview(
     facts: StageFacts,
     disabled: readonly string[],
 ): Promise<void> {
+    checkPolicyFiles([plan], env);
     const files = env.policy(plan.stage, plan.environment, plan.settings);
     if (files.problems.length) {
-        // Fail closed: production never runs with gates it was meant to have; staging may warn.
-        if (plan.environment === "production") {
-            throw new GateRefusal("policy", `${plan.stage}: ${files.problems.join("; ")}`, "the policy gates cannot be evaluated, so production is not promoted: fix the pack or config named above");
-        }
         for (const problem of files.problems) gate({ stage: plan.stage, gate: "policy", outcome: "warn", detail: `${problem} (the preview runs without it)` });
     }
     if (!files.packs.length) {

@@ -12,7 +12,7 @@ import { RouterFor } from "./apply-step";
 import { PolicyFiles } from "./policy-files";
 import { PreflightGate } from "./preflight-gates";
 import { StagePlan, checkMetricSources, checkNeverSkipStaging, checkRequest, planStages, runPreflightGates } from "./preflight";
-import { policyPreview, stageFacts } from "./policy-preview";
+import { checkPolicyFiles, policyPreview, stageFacts } from "./policy-preview";
 import { PromotionListener } from "./promotion-events";
 import { PromotionSettings } from "./promotion-settings";
 import { recover } from "./recovery";
@@ -199,6 +199,7 @@ export async function promote(request: PromoteRequest, env: PromotionEnvironment
         // 2. The policy packs judge every stage's target before any traffic moves. A stage after
         //    staging in this run cannot have staging's result yet: its staging-verified gate is
         //    judged again, for real, right before that stage runs.
+        checkPolicyFiles(plans, env);
         for (const [i, plan] of plans.entries()) {
             const stagingEarlier = plans.slice(0, i).some((p) => p.environment === "staging");
             await policyPreview(plan, env, gate, request, stageFacts(plan, request, undefined), stagingEarlier ? ["staging-verified"] : []);

@@ -56,12 +56,19 @@ describe("fail closed: policy packs, their configs and metric sources", () => {
 
         it("refuses production (exit 3, nothing changed) when a named pack cannot be evaluated", async () => {
             const world = fakeWorld();
-            world.env = { ...world.env, policy: (_s, environment) => ({ packs: [], configs: [], problems: environment === "production" ? ["policy pack policies/deployment-gatez (shipgate:promotion.policy.packs[0]) does not exist"] : [] }) };
+            world.env = {
+                ...world.env,
+                policy: (_s, environment) =>
+                    environment === "production"
+                        ? { packs: [], configs: [], problems: ["policy pack policies/deployment-gatez (shipgate:promotion.policy.packs[0]) does not exist"] }
+                        : { packs: ["policies/deployment-gates"], configs: [], problems: [] },
+            };
             const { record, error } = await promote(REQUEST, world.env);
             assert.ok(error instanceof GateRefusal, String(error));
             assert.match(error.message, /production: policy pack policies\/deployment-gatez .* does not exist/);
             assert.equal(record.result, "refused");
             assert.equal(world.applied.length, 0, "nothing was applied, staging included");
+            assert.equal(world.stacks.staging.previews, 0, "refused before staging's preview: the missing path is known without one");
         });
 
         it("lets staging warn and go on", async () => {
