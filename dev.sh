@@ -116,33 +116,47 @@ setup() {
 
 # On a fresh machine the Kubernetes parts take about 25 minutes of both cores to build. They
 # start first, niced, so the Pulumi CLI's build and then the suites that do not need them keep
-# the CPU they ask for; the Kubernetes suite (and the test of ./dev.sh itself, which sets up in
-# full) runs once they are ready. With warm caches the builds take seconds and this is `npm test`.
+# the CPU they ask for. The Kubernetes suite starts as soon as they are ready, beside the rest of
+# the integration suite (both mostly wait on bakes and health intervals; it is niced too, and its
+# output is kept in a log that is printed when it ends, so the two never interleave); the test of
+# ./dev.sh itself, which sets up in full, runs last. With warm caches the builds take seconds.
 run_tests() {
-    local log="$root/.shipgate/logs/kubernetes-setup.log" k8s failed=0
+    local log="$root/.shipgate/logs/kubernetes-setup.log" klog="$root/.shipgate/logs/test-kubernetes.log" k8s integration kube= failed=0
     mkdir -p "$(dirname "$log")"
     say "building the Kubernetes parts behind the rest of the set-up and the first suites (progress: ${log#"$root/"})"
-    # Its own process group, so that stopping the tests stops the builds too.
+    # Their own process groups, so that stopping the tests stops the builds and suites too.
     setsid "$root/engine/kubernetes/setup.sh" --build-only >"$log" 2>&1 &
     k8s=$!
     trap 'kill -- -'"$k8s"' 2>/dev/null || true' EXIT
     setup_base
     cd "$root"
-    { npm run typecheck && npm run test:unit && npm run test:integration; } || failed=1
-    if kill -0 "$k8s" 2>/dev/null; then
-        say "waiting for the Kubernetes parts to finish building (a line a minute)"
-        while sleep 60 && kill -0 "$k8s" 2>/dev/null; do
-            say "  $(tail -n 1 "$log" | sed 's/^\[kubernetes\] *//')"
-        done
+    { npm run typecheck && npm run test:unit; } || failed=1
+    setsid npm run test:integration &
+    integration=$!
+    trap 'kill -- -'"$k8s"' -'"$integration"' 2>/dev/null || true; [ -z "${kube:-}" ] || kill -- -"$kube" 2>/dev/null || true' EXIT
+    if wait "$k8s"; then
+        # Links and installs the plugin, now that the CLI is there (seconds).
+        if "$root/engine/kubernetes/setup.sh" >>"$log" 2>&1; then
+            say "the Kubernetes parts are ready: the Kubernetes suite runs beside the integration suite (output: ${klog#"$root/"}, printed when it ends)"
+            setsid nice -n 10 npm run test:kubernetes >"$klog" 2>&1 &
+            kube=$!
+        else
+            failed=1
+        fi
+    else
+        failed=1
     fi
-    if ! wait "$k8s"; then
+    wait "$integration" || failed=1
+    if [ -n "$kube" ]; then
+        wait "$kube" || failed=1
+        cat "$klog"
+    else
         tail -n 30 "$log" >&2
-        die 4 "the Kubernetes set-up failed (full log: $log), so the Kubernetes suite did not run: fix the error above, then run ./dev.sh test again"
+        say "error: the Kubernetes set-up failed (full log: ${log#"$root/"}), so the Kubernetes suite did not run: fix the error above, then run ./dev.sh test again"
+        trap - EXIT
+        exit 4
     fi
     trap - EXIT
-    # Links and installs the plugin, now that the CLI is there (seconds).
-    "$root/engine/kubernetes/setup.sh"
-    npm run test:kubernetes || failed=1
     npm run test:set-up || failed=1
     return $failed
 }
