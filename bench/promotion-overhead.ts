@@ -15,29 +15,9 @@ import { Traffic } from "../stacks/demo/traffic";
 import { promotionFixture } from "../tests/helpers/promotion-fixture";
 import { BareStack, bareUp, releaseOf } from "./lib/bare-up";
 import { ServedTimeline } from "./lib/served-timeline";
-import { median, ratio, secs } from "./lib/stats";
+import { Figure, figureHeader } from "./lib/figure";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-/** Figures of one kind, one per run (or per step), with the baseline of the same run. */
-class Figure {
-    readonly values: number[] = [];
-    readonly bare: number[] = [];
-    constructor(
-        readonly label: string,
-        readonly baseline: string,
-        readonly goal?: string,
-    ) {}
-    add(value: number | undefined, bare: number | undefined): void {
-        if (value !== undefined && Number.isFinite(value)) this.values.push(value);
-        if (bare !== undefined && Number.isFinite(bare)) this.bare.push(bare);
-    }
-    row(): string {
-        const m = median(this.values);
-        const b = median(this.bare);
-        return `${this.label.padEnd(44)} ${secs(m).padStart(8)} ${String(this.values.length).padStart(5)} ${secs(b).padStart(9)} ${ratio(m, b).padStart(6)}   ${this.baseline}${this.goal ? `; goal ${this.goal}` : ""}`;
-    }
-}
 
 async function main(): Promise<void> {
     const fx = await promotionFixture(29000);
@@ -127,7 +107,7 @@ async function main(): Promise<void> {
     }
 
     console.log(`promotion overhead: medians over ${RUNS} runs, each figure against a baseline from the same runs`);
-    console.log(`${"figure".padEnd(44)} ${"median".padStart(8)} ${"n".padStart(5)} ${"baseline".padStart(9)} ${"ratio".padStart(6)}   baseline is`);
+    console.log(figureHeader());
     for (const f of [restoredRouter, restoredServed, firstStep, weightStep, noop, noopSources, bgSwitch, promotion]) console.log(f.row());
     console.log(`how traffic came back in the ${paths.length} rollbacks: ${paths.join(", ")}`);
 }
