@@ -114,7 +114,7 @@ setup() {
     "$root/engine/kubernetes/setup.sh"
 }
 
-# On a fresh machine the Kubernetes parts take about 25 minutes of both cores to build. They
+# On a fresh machine the Kubernetes parts take about 12 minutes of both cores to build. They
 # start first, niced, so the Pulumi CLI's build and then the suites that do not need them keep
 # the CPU they ask for. The Kubernetes suite starts as soon as they are ready, beside the rest of
 # the integration suite (both mostly wait on bakes and health intervals; it is niced too, and its
