@@ -116,10 +116,12 @@ setup() {
 
 # On a fresh machine the Kubernetes parts take about 12 minutes of both cores to build. They
 # start first, niced, so the Pulumi CLI's build and then the suites that do not need them keep
-# the CPU they ask for. The Kubernetes suite starts as soon as they are ready, beside the rest of
-# the integration suite (both mostly wait on bakes and health intervals; it is niced too, and its
-# output is kept in a log that is printed when it ends, so the two never interleave); the test of
-# ./dev.sh itself, which sets up in full, runs last. With warm caches the builds take seconds.
+# the CPU they ask for. The integration suite runs two files at a time (mocha --parallel: each
+# file owns its ports and folders, and most of its time is bakes and health intervals). The
+# Kubernetes suite, two files at a time too, starts as soon as its parts are ready, beside the
+# integration suite (niced, its output kept in a log that is printed when it ends, so the two
+# never interleave); the test of ./dev.sh itself, which sets up in full, runs last. With warm
+# caches the builds take seconds.
 run_tests() {
     local log="$root/.shipgate/logs/kubernetes-setup.log" klog="$root/.shipgate/logs/test-kubernetes.log" k8s integration kube= failed=0
     mkdir -p "$(dirname "$log")"
