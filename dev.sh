@@ -84,8 +84,8 @@ export_env() {
     fi
 }
 
-# Everything but the Kubernetes builds: what the local platform and the engine need.
-setup_base() {
+# Debian packages, Node, npm and shipgate's environment: all the type check and the unit suite need.
+setup_packages() {
     # The local platform's router and metrics (the demo and the end-to-end tests run them for real);
     # etcd, curl, openssl and jq for the local Kubernetes control plane (engine/kubernetes/cluster.sh);
     # PostgreSQL for the migration's end-to-end test (tests/helpers/postgres.ts starts its own server).
@@ -96,17 +96,26 @@ setup_base() {
     for lock in "$root"/policies/*/package-lock.json; do
         [ -f "$lock" ] && ensure_npm "$(dirname "$lock")"
     done
-    "$root/engine/setup.sh"
     mkdir -p "$root/.shipgate"
     # A passphrase of this machine's own for the embedded backend's secrets (never committed).
     [ -s "$root/.shipgate/passphrase" ] || (umask 077 && head -c 24 /dev/urandom | base64 >"$root/.shipgate/passphrase")
     export_env
-    # The program and the policy pack compiled to JavaScript (3 s): each `up` and each policy
-    # preview then loads no TypeScript. Only when stale; a stale build is never run (main.js of
-    # each falls back to the sources).
+}
+
+# The Pulumi engine, and the program and the policy pack compiled to JavaScript (3 s): each `up`
+# and each policy preview then loads no TypeScript. Only when stale; a stale build is never run
+# (main.js of each falls back to the sources).
+setup_engine() {
+    "$root/engine/setup.sh"
     if ! node -e 'process.exit(require(process.argv[1]).staleBuild() ? 1 : 0)' "$root/engine/build/fresh-build.js"; then
         (cd "$root" && node engine/build/build.js) | sed 's/^/[build] /'
     fi
+}
+
+# Everything but the Kubernetes builds: what the local platform and the engine need.
+setup_base() {
+    setup_packages
+    setup_engine
 }
 
 setup() {
@@ -116,23 +125,31 @@ setup() {
 
 # On a fresh machine the Kubernetes parts take about 12 minutes of both cores to build. They
 # start first, niced, so the Pulumi CLI's build and then the suites that do not need them keep
-# the CPU they ask for. The integration suite runs two files at a time (mocha --parallel: each
+# the CPU they ask for. The type check and the unit suite need only npm's packages: they run
+# beside the engine's build (their output kept in a log, printed when they end). The integration
+# suite, which needs the engine, then runs two files at a time (mocha --parallel: each
 # file owns its ports and folders, and most of its time is bakes and health intervals). The
 # Kubernetes suite, two files at a time too, starts as soon as its parts are ready, beside the
 # integration suite (niced, its output kept in a log that is printed when it ends, so the two
 # never interleave); the test of ./dev.sh itself, which sets up in full, runs last. With warm
 # caches the builds take seconds.
 run_tests() {
-    local log="$root/.shipgate/logs/kubernetes-setup.log" klog="$root/.shipgate/logs/test-kubernetes.log" k8s integration kube= failed=0
+    local log="$root/.shipgate/logs/kubernetes-setup.log" klog="$root/.shipgate/logs/test-kubernetes.log" ulog="$root/.shipgate/logs/test-unit.log" k8s unit integration kube= failed=0
     mkdir -p "$(dirname "$log")"
     say "building the Kubernetes parts behind the rest of the set-up and the first suites (progress: ${log#"$root/"})"
     # Their own process groups, so that stopping the tests stops the builds and suites too.
     setsid "$root/engine/kubernetes/setup.sh" --build-only >"$log" 2>&1 &
     k8s=$!
     trap 'kill -- -'"$k8s"' 2>/dev/null || true' EXIT
-    setup_base
+    setup_packages
     cd "$root"
-    { npm run typecheck && npm run test:unit; } || failed=1
+    say "the type check and the unit suite run beside the engine's build (output: ${ulog#"$root/"}, printed when they end)"
+    setsid bash -c 'npm run typecheck && npm run test:unit' >"$ulog" 2>&1 &
+    unit=$!
+    trap 'kill -- -'"$k8s"' -'"$unit"' 2>/dev/null || true' EXIT
+    setup_engine
+    wait "$unit" || failed=1
+    cat "$ulog"
     setsid npm run test:integration &
     integration=$!
     trap 'kill -- -'"$k8s"' -'"$integration"' 2>/dev/null || true; [ -z "${kube:-}" ] || kill -- -"$kube" 2>/dev/null || true' EXIT

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode } from "../automation/exit-codes";
 import { logFormatOption } from "./commands/common";
@@ -6,12 +7,13 @@ import { historyCommand } from "./commands/history-command";
 import { metricsCommand } from "./commands/metrics-command";
 import { rollbackCommand } from "./commands/rollback-command";
 import { statusCommand } from "./commands/status-command";
+import { REPO_ROOT } from "./repo-root";
 
 /** `shipgate`: the command line CI calls. Exit codes: see README ("Exit codes"). */
 export function program(): Command {
     const cli = new Command("shipgate")
         .description("progressive delivery as infrastructure as code: staged promotions with verification and automatic rollback")
-        .version(require("../../package.json").version, "-V, --cli-version", "print shipgate's version")
+        .version(require(path.join(REPO_ROOT, "package.json")).version, "-V, --cli-version", "print shipgate's version")
         .addOption(new Option("-C, --cwd <dir>", "the Pulumi project folder (where Pulumi.yaml is)"))
         .addOption(logFormatOption)
         .option("--plain", "plain line-by-line output even in a terminal")

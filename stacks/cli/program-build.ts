@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-
-const ROOT = path.resolve(__dirname, "../..");
+import { REPO_ROOT as ROOT } from "./repo-root";
 
 /**
  * Before a promotion or a rollback: rebuilds the compiled program and policy pack when stale

@@ -1,6 +1,6 @@
 import type * as k8s from "@kubernetes/client-node";
 import { RouterDescriptor } from "../../../components/release";
-import { KubernetesCluster } from "../routers/kubernetes-cluster";
+import type { KubernetesCluster } from "../routers/kubernetes-cluster";
 import { HealthResult } from "./health-check";
 import { CheckHealthFn, HealthProbe, TrackReach, httpHealthProbe } from "./health-probe";
 
@@ -72,6 +72,9 @@ export function kubernetesTrackProbes(
 ): HealthProbe[] | undefined {
     const d = descriptor;
     if (!d || (d.kind !== "gatewayApi" && d.kind !== "ingressNginx" && d.kind !== "kubernetesReplicas")) return undefined;
+    // The cluster client loads only for Kubernetes stacks: it costs a second and a half at every start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KubernetesCluster } = require("../routers/kubernetes-cluster") as typeof import("../routers/kubernetes-cluster");
     const cluster = new KubernetesCluster(`cluster of ${d.namespace}`, d.cluster, access);
     const probes = tracks.filter((t) => d.deployments[t]).map((t) => podReadinessProbe(cluster, d.namespace, d.deployments[t]));
     if (d.kind !== "kubernetesReplicas" && d.external && external?.headerTrack && tracks.includes(external.headerTrack)) {
